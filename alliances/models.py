@@ -1,0 +1,1 @@
+"""Alliances, memberships, meetings, joint projects and claims (their models arrive with their issues)."""

@@ -1,0 +1,1 @@
+"""Member units and their registrations (their models arrive with their issues)."""

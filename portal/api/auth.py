@@ -1,0 +1,43 @@
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(label=_("user name"), write_only=True)
+    password = serializers.CharField(
+        label=_("password"),
+        style={"input_type": "password"},
+        trim_whitespace=False,
+        write_only=True,
+    )
+    token = serializers.CharField(label=_("token"), read_only=True)
+
+    def validate(self, attrs):
+        user = authenticate(
+            request=self.context.get("request"),
+            username=attrs["username"],
+            password=attrs["password"],
+        )
+        if user is None:
+            # A deactivated user fails here too: ModelBackend refuses inactive users.
+            raise serializers.ValidationError(
+                _("Unable to log in with the user name and password given."), code="invalid"
+            )
+        attrs["user"] = user
+        return attrs
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """Exchange a user name and password for the user's API token (`Authorization: Token <key>`)."""
+
+    serializer_class = TokenRequestSerializer
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})

@@ -1,0 +1,54 @@
+"""Schema generation: the standardized error bodies, plus the 409 that a refused delete returns."""
+
+from django.db import models
+from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum
+from rest_framework import serializers
+from rest_framework.permissions import SAFE_METHODS
+
+
+class ErrorCode409Enum(models.TextChoices):
+    PROTECTED = "protected"
+
+
+class Error409Serializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ErrorCode409Enum.choices)
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponse409Serializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = Error409Serializer(many=True)
+
+
+class AutoSchema(StandardizedErrorsAutoSchema):
+    def get_auth(self):
+        auth = super().get_auth()
+        # Public reads (the region tree, later the station map) need no credentials.
+        if (
+            getattr(self.view, "anonymous_read", False)
+            and self.method in SAFE_METHODS
+            and {} not in auth
+        ):
+            auth.append({})
+        return auth
+
+    def _should_add_error_response(self, responses: dict, status_code: str) -> bool:
+        if status_code == "409":
+            # Only deletes can run into records that still point at the row.
+            return self.method == "DELETE" and status_code not in responses
+        return super()._should_add_error_response(responses, status_code)
+
+
+class ValidationErrorItemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ValidationErrorResponseSerializer(serializers.Serializer):
+    """The 400 body of an action whose query parameters are checked by a serializer of its own."""
+
+    type = serializers.ChoiceField(choices=[("validation_error", "validation_error")])
+    errors = ValidationErrorItemSerializer(many=True)

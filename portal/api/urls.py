@@ -1,0 +1,16 @@
+"""Everything under /api/v1/: each app contributes its router's urls here."""
+
+from django.urls import include, path, re_path
+
+from portal.api.auth import ObtainTokenView
+from portal.api.views import not_found
+from portal.regions.api.urls import urlpatterns as region_urls
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    path("", include(region_urls)),
+    # Anything else under /api/v1/ is a 404 in the API's error format, not Django's HTML page.
+    re_path(r"^.*$", not_found),
+]

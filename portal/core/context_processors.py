@@ -1,0 +1,16 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def navigation(request):
+    """The navigation entries the signed-in user's role may use."""
+    user = request.user
+    items = [(_("Home"), reverse("home"), "house")]
+    if user.is_authenticated and (user.is_district_staff or user.is_street_secretary):
+        items.append((_("Dashboard"), reverse("dashboard"), "speedometer2"))
+    items.append((_("Regions"), reverse("regions:tree"), "diagram-3"))
+    if user.is_authenticated:
+        items.append((_("API"), reverse("api-docs"), "code-slash"))
+    if user.is_authenticated and user.is_district_staff:
+        items.append((_("Administration"), reverse("admin:index"), "gear"))
+    return {"nav_items": [{"label": label, "url": url, "icon": icon} for label, url, icon in items]}

@@ -1,0 +1,33 @@
+"""Filter pieces shared by every app's FilterSet."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """Accepts true/false (and 1/0, yes/no) or nothing; anything else is an error, not "no filter"."""
+
+    widget = forms.TextInput
+    default_error_messages = {"invalid": _("Enter true or false.")}
+    TRUE = {"true", "1", "yes", "on"}
+    FALSE = {"false", "0", "no", "off"}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField

@@ -1,0 +1,72 @@
+import logging
+
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+from portal.celery_app import app as celery_app
+from portal.core.selectors import dashboard_overview
+
+logger = logging.getLogger(__name__)
+
+
+class HomeView(TemplateView):
+    template_name = "portal/home.html"
+
+
+class DashboardView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):
+    """The staff and secretary dashboard shell; later issues fill its cards and charts."""
+
+    template_name = "portal/dashboard.html"
+
+    def test_func(self) -> bool:
+        user = self.request.user
+        return user.is_district_staff or user.is_street_secretary
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(dashboard_overview(user=self.request.user))
+        return context
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """The process is up; nothing else is checked."""
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@never_cache
+def readyz(request):
+    """Ready to serve: 200 only when both the database and the broker answer, else 503 naming which failed."""
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    ready = all(checks.values())
+    body = {
+        "status": "ok" if ready else "unavailable",
+        "checks": {k: "ok" if v else "error" for k, v in checks.items()},
+    }
+    return JsonResponse(body, status=200 if ready else 503)
+
+
+def _check_database() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:  # noqa: BLE001 — any failure means "not ready"
+        logger.exception("readiness: database check failed")
+        return False
+
+
+def _check_broker() -> bool:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            return True
+    except Exception:  # noqa: BLE001
+        logger.exception("readiness: broker check failed")
+        return False

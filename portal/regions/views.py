@@ -1,0 +1,66 @@
+from django.contrib.messages.views import SuccessMessageMixin
+from django.core.paginator import Paginator
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
+
+from portal.core.history import history_entries
+from portal.core.mixins import DistrictStaffRequiredMixin, ScopedViewMixin
+
+from .filters import RegionFilterSet
+from .forms import RegionForm
+from .models import Region
+from .selectors import region_list, region_tree
+
+
+class RegionTreeView(TemplateView):
+    """The whole tree, folded; with a filter, the matching regions as a paginated list."""
+
+    template_name = "regions/region_tree.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        visible = Region.objects.restrict(self.request.user)
+        filterset = RegionFilterSet(
+            self.request.GET or None, queryset=region_list(queryset=visible)
+        )
+        context["filter"] = filterset
+        if filterset.is_bound and any(self.request.GET.get(k) for k in filterset.filters):
+            context["page_obj"] = Paginator(filterset.qs, 50).get_page(self.request.GET.get("page"))
+        else:
+            context["tree"] = region_tree(queryset=visible)
+        return context
+
+
+class RegionDetailView(ScopedViewMixin, DetailView):
+    model = Region
+    queryset = Region.objects.select_related("parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        region = self.object
+        context["ancestors"] = region.ancestors()
+        context["children"] = region_list(
+            queryset=Region.objects.restrict(self.request.user).filter(parent=region)
+        )
+        if self.request.user.is_authenticated and self.request.user.is_district_staff:
+            context["history"] = history_entries(region, limit=50)
+        return context
+
+
+class RegionCreateView(DistrictStaffRequiredMixin, SuccessMessageMixin, CreateView):
+    model = Region
+    form_class = RegionForm
+    success_message = _("Region %(name)s was created.")
+
+    def get_initial(self):
+        initial = super().get_initial()
+        parent_id = self.request.GET.get("parent", "")
+        if parent_id.isdigit():
+            initial["parent"] = Region.objects.filter(pk=parent_id).first()
+        return initial
+
+
+class RegionUpdateView(DistrictStaffRequiredMixin, SuccessMessageMixin, UpdateView):
+    model = Region
+    form_class = RegionForm
+    success_message = _("Region %(name)s was saved.")

@@ -1,0 +1,24 @@
+"""Fast, isolated settings for the test suite; DATABASE_URL and CELERY_BROKER_URL still apply."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ALLOWED_HOSTS = ["*"]
+
+# The test run gets a broker folder of its own, so that it never picks up messages of a `make run`.
+if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
+    import tempfile
+
+    _broker_dir = tempfile.mkdtemp(prefix="portal-test-broker-")
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": _broker_dir,
+        "data_folder_out": _broker_dir,
+        "control_folder": _broker_dir,
+    }

@@ -1,0 +1,1 @@
+"""Service stations, activities, resource offers and demands (their models arrive with their issues)."""

@@ -1,0 +1,126 @@
+import os
+import shutil
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import SecretaryFactory, StaffFactory, SubdistrictFactory, UserFactory
+from tests.smtp import SMTPServer
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run beside one
+# unless told that this thread is safe (it is: the loop only drives the browser).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def region(db):
+    return SubdistrictFactory(
+        code="310112008",
+        name="新虹街道",
+        parent__code="310112",
+        parent__name="闵行区",
+        parent__parent__code="310000",
+        parent__parent__name="上海市",
+    )
+
+
+@pytest.fixture
+def staff_user(db):
+    return StaffFactory(username="staff-user")
+
+
+@pytest.fixture
+def secretary_user(region):
+    return SecretaryFactory(username="secretary-user", region=region)
+
+
+@pytest.fixture
+def unit_user(db):
+    return UserFactory(username="unit-user")
+
+
+@pytest.fixture
+def inactive_user(db):
+    return StaffFactory(username="inactive-user", is_active=False)
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+def _client_for(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client
+
+
+@pytest.fixture
+def staff_api(staff_user):
+    return _client_for(staff_user)
+
+
+@pytest.fixture
+def secretary_api(secretary_user):
+    return _client_for(secretary_user)
+
+
+@pytest.fixture
+def unit_api(unit_user):
+    return _client_for(unit_user)
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """Mail goes through a real SMTP server on loopback; `smtp_server.messages` holds what arrived."""
+    server = SMTPServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright; Playwright never downloads a browser of its own."""
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(
+                f"Chromium is required in CI but {CHROMIUM} is missing (apt-get install chromium)"
+            )
+        pytest.skip(f"{CHROMIUM} is not installed: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(
+        base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai"
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

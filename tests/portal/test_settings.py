@@ -1,0 +1,73 @@
+"""The profiles behave as documented: the production one refuses to start without a real secret."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, **env):
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+    "ALLOWED_HOSTS": "portal.example.org",
+    "DATABASE_URL": "sqlite:////tmp/portal-check.sqlite3",
+}
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", **PRODUCTION)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_the_development_secret_key():
+    result = run_manage("check", SECRET_KEY="django-insecure-local-only-change-me", **PRODUCTION)
+    assert result.returncode != 0
+    assert "real secret" in result.stderr
+
+
+def test_production_check_deploy_is_clean_with_a_real_secret():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_suite_runs_on_the_database_and_broker_the_environment_names():
+    url = os.environ.get("DATABASE_URL", "")
+    expected = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
+    assert connection.vendor == expected
+    assert os.environ.get("CELERY_BROKER_URL", "filesystem://") == settings.CELERY_BROKER_URL
+
+
+def test_chinese_is_the_default_language_and_shanghai_the_time_zone():
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert [code for code, _ in settings.LANGUAGES] == ["zh-hans", "en"]
