@@ -11,7 +11,7 @@ from .models import Region
 def region_list(*, queryset: QuerySet[Region] | None = None) -> QuerySet[Region]:
     """Regions as a list shows them: the parent's name and the number of children, in one query."""
     qs = queryset if queryset is not None else Region.objects.all()
-    return qs.select_related("parent").annotate(children_count=Count("children"))
+    return qs.select_related("parent").annotate(children_count=Count("children")).order_by("path")
 
 
 def region_tree(
