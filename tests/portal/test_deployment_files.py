@@ -30,7 +30,14 @@ def test_every_variable_the_portal_services_get_is_read_by_the_settings():
 
 
 def test_the_settings_read_every_variable_the_issue_names():
-    assert {"DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"} <= ENV_READ_BY_SETTINGS
+    assert {
+        "DATABASE_URL",
+        "CELERY_BROKER_URL",
+        "EMAIL_URL",
+        "SECRET_KEY",
+        "DEBUG",
+        "ALLOWED_HOSTS",
+    } <= ENV_READ_BY_SETTINGS
 
 
 def test_the_database_credentials_agree_between_db_and_the_portal():
@@ -44,7 +51,10 @@ def test_the_portal_services_wait_for_healthy_db_and_redis_and_use_the_built_ima
     for name in ("web", "worker", "beat"):
         service = COMPOSE["services"][name]
         assert service["build"] == "."
-        assert service["depends_on"] == {"db": {"condition": "service_healthy"}, "redis": {"condition": "service_healthy"}}
+        assert service["depends_on"] == {
+            "db": {"condition": "service_healthy"},
+            "redis": {"condition": "service_healthy"},
+        }
     assert "gunicorn portal.wsgi" in COMPOSE["services"]["web"]["command"]
     assert COMPOSE["services"]["worker"]["command"][:4] == ["celery", "-A", "portal", "worker"]
     assert COMPOSE["services"]["beat"]["command"][:4] == ["celery", "-A", "portal", "beat"]
