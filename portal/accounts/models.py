@@ -50,6 +50,11 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def save(self, *args, **kwargs) -> None:
+        # District staff use the Django admin; nobody else does unless they are a superuser.
+        self.is_staff = self.is_superuser or self.role == Role.DISTRICT_STAFF
+        super().save(*args, **kwargs)
+
     def get_full_name(self) -> str:
         # Chinese order: family name first, no space.
         return f"{self.last_name}{self.first_name}".strip()

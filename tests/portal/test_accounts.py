@@ -170,3 +170,19 @@ def test_load_demo_is_idempotent_and_creates_one_account_per_role(capsys):
     assert xinhong.check_password("Xinhong-demo-2026")
     assert Region.objects.get(code="330400").name == "嘉兴市"
     assert Region.objects.filter(parent__code="310112008", level="grid").count() == 4
+
+
+def test_district_staff_use_the_admin_and_others_do_not(client, staff_user, secretary_user):
+    assert staff_user.is_staff and not secretary_user.is_staff
+    client.force_login(staff_user)
+    assert client.get("/admin/regions/region/").status_code == 200
+    assert client.get("/admin/accounts/user/").status_code == 200
+    client.force_login(secretary_user)
+    assert client.get("/admin/regions/region/").status_code == 302
+
+
+def test_promoting_a_user_to_district_staff_opens_the_admin(client, unit_user):
+    unit_user.role = Role.DISTRICT_STAFF
+    unit_user.save()
+    client.force_login(unit_user)
+    assert client.get("/admin/").status_code == 200
