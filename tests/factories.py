@@ -1,6 +1,9 @@
+import random
+
 import factory
 from factory.django import DjangoModelFactory
 
+from members import credit_code
 from portal.accounts.choices import Role
 from portal.accounts.models import User
 from portal.regions.choices import RegionLevel
@@ -39,6 +42,11 @@ class UserFactory(DjangoModelFactory):
     first_name = factory.Sequence(lambda n: f"用户{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     role = Role.UNIT_CONTACT
+    unit = factory.Maybe(
+        factory.LazyAttribute(lambda u: u.role == Role.UNIT_CONTACT),
+        yes_declaration=factory.SubFactory("tests.factories.MemberUnitFactory"),
+        no_declaration=None,
+    )
     password = factory.django.Password("Test-pass-2026")
 
 
@@ -50,3 +58,38 @@ class StaffFactory(UserFactory):
 class SecretaryFactory(UserFactory):
     role = Role.STREET_SECRETARY
     region = factory.SubFactory(SubdistrictFactory)
+
+
+class MemberUnitFactory(DjangoModelFactory):
+    class Meta:
+        model = "members.MemberUnit"
+
+    name = factory.Sequence(lambda n: f"测试科技有限公司{n}")
+    credit_code = factory.Sequence(lambda n: credit_code.generate(random.Random(n)))
+    unit_type = "private_enterprise"
+    region = factory.SubFactory(SubdistrictFactory)
+    industry = "digital_economy"
+    party_org_type = "branch"
+    party_member_count = 5
+    org_covered = True
+    contact_name = "张联络"
+    contact_phone = factory.Sequence(lambda n: f"139{n:08d}")
+    contact_email = factory.Sequence(lambda n: f"contact{n}@example.org")
+
+
+class AllianceFactory(DjangoModelFactory):
+    class Meta:
+        model = "alliances.Alliance"
+
+    name = factory.Sequence(lambda n: f"测试党建联盟{n}")
+    kind = "industry_cluster"
+    meeting_cadence = "quarterly"
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = "alliances.Membership"
+
+    alliance = factory.SubFactory(AllianceFactory)
+    unit = factory.SubFactory(MemberUnitFactory)
+    role = "member"

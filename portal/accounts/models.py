@@ -31,6 +31,15 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("The street or town a street secretary works for."),
     )
+    unit = models.ForeignKey(
+        "members.MemberUnit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        help_text=_("The member unit a unit contact speaks for."),
+    )
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
@@ -44,6 +53,11 @@ class User(AbstractUser):
                 condition=~Q(role=Role.STREET_SECRETARY) | Q(region__isnull=False),
                 name="user_secretary_has_region",
                 violation_error_message=_("A street secretary must be bound to a region."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.UNIT_CONTACT) | Q(unit__isnull=False),
+                name="user_contact_has_unit",
+                violation_error_message=_("A unit contact must be bound to a unit."),
             ),
         ]
 

@@ -1,0 +1,38 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AllianceKind(models.TextChoices):
+    HUB = "hub", _("Hub community")
+    INDUSTRY_CLUSTER = "industry_cluster", _("Industry-cluster alliance")
+    CROSS_REGIONAL = "cross_regional", _("Cross-regional alliance")
+    FUNCTIONAL_ZONE = "functional_zone", _("Functional-zone community")
+    URBAN_RENEWAL = "urban_renewal", _("Urban-renewal community")
+    STREET_GOVERNANCE = "street_governance", _("Street-governance community")
+    SECTOR = "sector", _("Sector alliance")
+    BUILDING_COUNCIL = "building_council", _("Building council")
+
+
+class AllianceStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    DORMANT = "dormant", _("Dormant")
+    DISSOLVED = "dissolved", _("Dissolved")
+
+
+class MeetingCadence(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    HALF_YEARLY = "half_yearly", _("Half-yearly")
+    YEARLY = "yearly", _("Yearly")
+    NONE = "none", _("No fixed cadence")
+
+
+class MembershipRole(models.TextChoices):
+    LEAD = "lead", _("Lead unit")
+    DEPUTY = "deputy", _("Deputy lead unit")
+    SECRETARIAT = "secretariat", _("Secretariat")
+    MEMBER = "member", _("Member unit")
+
+
+# The order in which an alliance page lists its members.
+ROLE_ORDER = {role: rank for rank, role in enumerate(MembershipRole.values)}
