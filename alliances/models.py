@@ -45,19 +45,33 @@ class Alliance(models.Model):
         blank=True,
         related_name="led_alliances",
     )
-    regions = models.ManyToManyField("regions.Region", verbose_name=_("regions"), blank=True, related_name="alliances")
-    industry = models.CharField(_("industry"), max_length=30, choices=Industry.choices, blank=True, db_index=True)
+    regions = models.ManyToManyField(
+        "regions.Region", verbose_name=_("regions"), blank=True, related_name="alliances"
+    )
+    industry = models.CharField(
+        _("industry"), max_length=30, choices=Industry.choices, blank=True, db_index=True
+    )
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=AllianceStatus.choices, default=AllianceStatus.ACTIVE, db_index=True
+        _("status"),
+        max_length=20,
+        choices=AllianceStatus.choices,
+        default=AllianceStatus.ACTIVE,
+        db_index=True,
     )
     meeting_cadence = models.CharField(
-        _("meeting cadence"), max_length=20, choices=MeetingCadence.choices, default=MeetingCadence.QUARTERLY
+        _("meeting cadence"),
+        max_length=20,
+        choices=MeetingCadence.choices,
+        default=MeetingCadence.QUARTERLY,
     )
     description = models.TextField(_("description"), blank=True)
     mechanisms = models.JSONField(
-        _("mechanisms"), default=list, blank=True, help_text=_("Working mechanisms, e.g. 党群联动、发展联推.")
+        _("mechanisms"),
+        default=list,
+        blank=True,
+        help_text=_("Working mechanisms, e.g. 党群联动、发展联推."),
     )
 
     history = HistoricalRecords(m2m_fields=[regions])
@@ -74,7 +88,9 @@ class Alliance(models.Model):
                 violation_error_message=_("An alliance cannot be its own parent."),
             ),
             models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(founded_on__isnull=True) | Q(ended_on__gte=F("founded_on")),
+                condition=Q(ended_on__isnull=True)
+                | Q(founded_on__isnull=True)
+                | Q(ended_on__gte=F("founded_on")),
                 name="alliance_ends_after_founding",
                 violation_error_message=_("An alliance cannot end before it was founded."),
             ),
@@ -95,7 +111,9 @@ class MembershipQuerySet(ScopedQuerySet):
         if user.is_street_secretary:
             return self if action == "view" else self.none()
         if user.is_unit_contact and user.unit_id and action == "view":
-            alliances = Membership.objects.current().filter(unit_id=user.unit_id).values("alliance_id")
+            alliances = (
+                Membership.objects.current().filter(unit_id=user.unit_id).values("alliance_id")
+            )
             return self.filter(Q(unit_id=user.unit_id) | Q(alliance_id__in=alliances))
         return self.none()
 
@@ -103,11 +121,18 @@ class MembershipQuerySet(ScopedQuerySet):
 class Membership(models.Model):
     """A unit in an alliance with a role; leaving keeps the row with its dates."""
 
-    alliance = models.ForeignKey(Alliance, verbose_name=_("alliance"), on_delete=models.PROTECT, related_name="memberships")
-    unit = models.ForeignKey(
-        "members.MemberUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="memberships"
+    alliance = models.ForeignKey(
+        Alliance, verbose_name=_("alliance"), on_delete=models.PROTECT, related_name="memberships"
     )
-    role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    unit = models.ForeignKey(
+        "members.MemberUnit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
     joined_on = models.DateField(_("joined on"), default=timezone.localdate)
     left_on = models.DateField(_("left on"), null=True, blank=True)
     representative = models.CharField(_("representative"), max_length=100, blank=True)

@@ -26,12 +26,18 @@ def normalize(code: str) -> str:
 
 def is_valid(code: str) -> bool:
     code = normalize(code)
-    return len(code) == 18 and all(c in VALUES for c in code) and check_character(code[:17]) == code[17]
+    return (
+        len(code) == 18
+        and all(c in VALUES for c in code)
+        and check_character(code[:17]) == code[17]
+    )
 
 
 @deconstructible
 class CreditCodeValidator:
-    message = _("%(code)s is not a valid unified social credit code: it must have 18 characters and a correct check character (GB 32100-2015).")
+    message = _(
+        "%(code)s is not a valid unified social credit code: it must have 18 characters and a correct check character (GB 32100-2015)."
+    )
     code = "invalid_credit_code"
 
     def __call__(self, value: str) -> None:
@@ -49,7 +55,9 @@ def _org_code(rng: random.Random) -> str:
     return body + ("X" if check == 10 else "0" if check == 11 else str(check))
 
 
-def generate(rng: random.Random, *, division: str = "310112", authority: str = "9", kind: str = "1") -> str:
+def generate(
+    rng: random.Random, *, division: str = "310112", authority: str = "9", kind: str = "1"
+) -> str:
     """A well-formed code: registration authority, organization kind, division, organization code, check."""
     first17 = f"{authority}{kind}{division[:6]}{_org_code(rng)}"
     return first17 + check_character(first17)

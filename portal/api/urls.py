@@ -11,6 +11,8 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path("", include(region_urls)),
+    path("", include("alliances.api.urls")),
+    path("", include("members.api.urls")),
     # Anything else under /api/v1/ is a 404 in the API's error format, not Django's HTML page.
     re_path(r"^.*$", not_found),
 ]

@@ -1,6 +1,20 @@
-from rest_framework import viewsets
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
+from rest_framework.response import Response
 
+from portal.core.history import history_entries
 from portal.core.scoping import CHANGE, VIEW
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    history_id = serializers.IntegerField()
+    history_date = serializers.DateTimeField()
+    history_type = serializers.CharField(help_text=_("+ created, ~ changed, - deleted"))
+    history_user = serializers.CharField(allow_null=True)
+    changes = serializers.ListField(child=serializers.DictField())
 
 
 class ScopedViewSetMixin:
@@ -25,3 +39,16 @@ class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
 class ScopedReadOnlyModelViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
+
+
+class HistoryActionMixin:
+    """`GET …/{id}/history/`: who changed the record, when and what (district staff only)."""
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True), filters=False)
+    @action(detail=True, pagination_class=None, filterset_class=None)
+    def history(self, request, pk=None):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        if not request.user.is_district_staff:
+            raise PermissionDenied(_("Only district staff can read the change history."))
+        return Response(HistoryEntrySerializer(history_entries(self.get_object()), many=True).data)

@@ -8,7 +8,13 @@ def navigation(request):
     items = [(_("Home"), reverse("home"), "house")]
     if user.is_authenticated and (user.is_district_staff or user.is_street_secretary):
         items.append((_("Dashboard"), reverse("dashboard"), "speedometer2"))
-    items.append((_("Regions"), reverse("regions:tree"), "diagram-3"))
+    items.append((_("Alliances"), reverse("alliances:list"), "people"))
+    items.append((_("Org chart"), reverse("alliances:chart"), "diagram-3"))
+    if user.is_authenticated:
+        items.append((_("Units"), reverse("members:unit-list"), "buildings"))
+    if user.is_authenticated and (user.is_district_staff or user.is_street_secretary):
+        items.append((_("Insight"), reverse("alliances:insight"), "lightbulb"))
+    items.append((_("Regions"), reverse("regions:tree"), "geo-alt"))
     if user.is_authenticated:
         items.append((_("API"), reverse("api-docs"), "code-slash"))
     if user.is_authenticated and user.is_district_staff:

@@ -34,7 +34,7 @@ def xlsx_response(
     sheet.append([str(h) for h in headers])
     for row in rows:
         sheet.append([safe_cell(v) for v in row])
-    handle = tempfile.TemporaryFile()
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it after sending
     workbook.save(handle)
     handle.seek(0)
     return FileResponse(

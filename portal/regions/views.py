@@ -26,6 +26,9 @@ class RegionTreeView(TemplateView):
         context["filter"] = filterset
         if filterset.is_bound and any(self.request.GET.get(k) for k in filterset.filters):
             context["page_obj"] = Paginator(filterset.qs, 50).get_page(self.request.GET.get("page"))
+            query = self.request.GET.copy()
+            query.pop("page", None)
+            context["query"] = query.urlencode()
         else:
             context["tree"] = region_tree(queryset=visible)
         return context

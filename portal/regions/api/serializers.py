@@ -53,11 +53,3 @@ class RegionTreeNodeSerializer(serializers.Serializer):
     children = serializers.ListField(
         child=serializers.DictField(), help_text=_("Nested nodes of the same shape.")
     )
-
-
-class HistoryEntrySerializer(serializers.Serializer):
-    history_id = serializers.IntegerField()
-    history_date = serializers.DateTimeField()
-    history_type = serializers.CharField(help_text=_("+ created, ~ changed, - deleted"))
-    history_user = serializers.CharField(allow_null=True)
-    changes = serializers.ListField(child=serializers.DictField())

@@ -4,17 +4,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from portal.api.openapi import ValidationErrorResponseSerializer
-from portal.api.viewsets import ScopedModelViewSet
-from portal.core.history import history_entries
+from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet
 from portal.regions.filters import RegionFilterSet
 from portal.regions.models import Region
 from portal.regions.selectors import region_list, region_tree
 
-from .serializers import HistoryEntrySerializer, RegionSerializer, RegionTreeNodeSerializer
+from .serializers import RegionSerializer, RegionTreeNodeSerializer
 
 
 class TreeQuerySerializer(serializers.Serializer):
@@ -24,7 +22,7 @@ class TreeQuerySerializer(serializers.Serializer):
     )
 
 
-class RegionViewSet(ScopedModelViewSet):
+class RegionViewSet(HistoryActionMixin, ScopedModelViewSet):
     """The region tree: provinces, cities, districts, streets and towns, communities and grids."""
 
     queryset = region_list()
@@ -62,11 +60,3 @@ class RegionViewSet(ScopedModelViewSet):
         return Response(
             region_tree(queryset=visible, root=root, max_depth=params.validated_data.get("depth"))
         )
-
-    @extend_schema(responses=HistoryEntrySerializer(many=True), filters=False)
-    @action(detail=True, pagination_class=None, filterset_class=None)
-    def history(self, request, pk=None):
-        """Who changed this region, when, and what (district staff only)."""
-        if not request.user.is_authenticated or not request.user.is_district_staff:
-            raise PermissionDenied(_("Only district staff can read the change history."))
-        return Response(HistoryEntrySerializer(history_entries(self.get_object()), many=True).data)

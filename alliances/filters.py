@@ -1,0 +1,69 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from members.choices import Industry
+from members.models import MemberUnit
+from portal.core.filters import StrictBooleanFilter
+from portal.regions.models import Region
+
+from .choices import AllianceKind, AllianceStatus, MembershipRole
+from .models import Alliance, Membership
+
+
+class AllianceFilterSet(django_filters.FilterSet):
+    """One filter set for the alliance directory and /api/v1/alliances/."""
+
+    q = django_filters.CharFilter(label=_("name contains"), method="filter_q")
+    kind = django_filters.MultipleChoiceFilter(label=_("kind"), choices=AllianceKind.choices)
+    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=AllianceStatus.choices)
+    industry = django_filters.ChoiceFilter(label=_("industry"), choices=Industry.choices)
+    parent = django_filters.ModelChoiceFilter(
+        label=_("parent alliance"), queryset=Alliance.objects.all()
+    )
+    top_level = StrictBooleanFilter(
+        label=_("top level only"), field_name="parent", lookup_expr="isnull"
+    )
+    region = django_filters.CharFilter(
+        label=_("region (code)"),
+        method="filter_region",
+        help_text=_("Alliances that span this region or a region below it."),
+    )
+
+    class Meta:
+        model = Alliance
+        fields = ["q", "kind", "status", "industry", "parent", "top_level", "region"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
+
+    def filter_region(self, queryset, name, value):
+        root = Region.objects.filter(code=value).only("path").first()
+        if root is None:
+            return queryset.none()
+        return queryset.filter(
+            pk__in=Alliance.regions.through.objects.filter(
+                region__path__startswith=root.path
+            ).values("alliance_id")
+        )
+
+
+class MembershipFilterSet(django_filters.FilterSet):
+    alliance = django_filters.ModelChoiceFilter(
+        label=_("alliance"), queryset=Alliance.objects.all()
+    )
+    unit = django_filters.ModelChoiceFilter(label=_("unit"), queryset=MemberUnit.objects.all())
+    role = django_filters.MultipleChoiceFilter(label=_("role"), choices=MembershipRole.choices)
+    current = StrictBooleanFilter(
+        label=_("current only"), field_name="left_on", lookup_expr="isnull"
+    )
+    joined_after = django_filters.DateFilter(
+        label=_("joined on or after"), field_name="joined_on", lookup_expr="gte"
+    )
+    joined_before = django_filters.DateFilter(
+        label=_("joined on or before"), field_name="joined_on", lookup_expr="lte"
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["alliance", "unit", "role", "current", "joined_after", "joined_before"]

@@ -1,0 +1,96 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from members.models import MemberUnit
+from portal.regions.models import Region
+
+from .actions import alliance_parent_check
+from .choices import AllianceStatus, MembershipRole
+from .models import Alliance
+
+
+class AllianceForm(forms.ModelForm):
+    mechanisms_text = forms.CharField(
+        label=_("mechanisms"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One mechanism per line, e.g. 党群联动."),
+    )
+
+    class Meta:
+        model = Alliance
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "lead_unit",
+            "regions",
+            "industry",
+            "founded_on",
+            "meeting_cadence",
+            "status",
+            "description",
+        ]
+        widgets = {
+            "founded_on": forms.DateInput(attrs={"type": "date"}),
+            "regions": forms.SelectMultiple(attrs={"size": 10}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Alliance.objects.exclude(
+            status=AllianceStatus.DISSOLVED
+        ).exclude(pk=self.instance.pk)
+        self.fields["status"].choices = [
+            c for c in AllianceStatus.choices if c[0] != AllianceStatus.DISSOLVED
+        ]
+        self.fields["regions"].queryset = (
+            Region.objects.filter(is_active=True).exclude(level="grid").order_by("path")
+        )
+        self.fields["regions"].label_from_instance = lambda r: f"{'　' * r.depth}{r.name}"
+        # Lead units come from current members once the alliance exists; a new alliance may pick any unit.
+        units = MemberUnit.objects.active()
+        if self.instance.pk:
+            units = units.filter(
+                memberships__alliance=self.instance, memberships__left_on__isnull=True
+            )
+        self.fields["lead_unit"].queryset = units.order_by("name")
+        self.initial.setdefault("mechanisms_text", "\n".join(self.instance.mechanisms or []))
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        if self.instance.pk:
+            try:
+                alliance_parent_check(alliance=self.instance, parent=parent)
+            except ValidationError as exc:
+                raise ValidationError(exc.message_dict["parent"]) from exc
+        return parent
+
+    def save(self, commit=True):
+        self.instance.mechanisms = [
+            line.strip()
+            for line in self.cleaned_data["mechanisms_text"].splitlines()
+            if line.strip()
+        ]
+        return super().save(commit)
+
+
+class MembershipAddForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("unit"), queryset=MemberUnit.objects.active(), widget=forms.HiddenInput
+    )
+    role = forms.ChoiceField(
+        label=_("role"), choices=MembershipRole.choices, initial=MembershipRole.MEMBER
+    )
+    joined_on = forms.DateField(
+        label=_("joined on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    representative = forms.CharField(label=_("representative"), required=False, max_length=100)
+
+
+class EndForm(forms.Form):
+    on = forms.DateField(
+        label=_("date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

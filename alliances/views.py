@@ -1,0 +1,226 @@
+from django.contrib import messages
+from django.contrib.messages.views import SuccessMessageMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
+
+from members.models import MemberUnit
+from portal.core.history import history_entries
+from portal.core.mixins import DistrictStaffRequiredMixin
+
+from . import actions
+from .filters import AllianceFilterSet
+from .forms import AllianceForm, EndForm, MembershipAddForm
+from .models import Alliance, Membership
+from .selectors import (
+    alliance_detail,
+    alliance_list,
+    alliance_tree,
+    echarts_tree,
+    members_by_role,
+    membership_events,
+)
+
+
+def chart_height_class(option: dict) -> str:
+    """ECharts needs a height, and inline styles are not allowed: pick the nearest CSS class."""
+    hint = option.pop("height_hint", 320)
+    for size in (320, 480, 720, 1080, 1600):
+        if hint <= size:
+            return f"chart-h-{size}"
+    return "chart-h-2400"
+
+
+class AllianceListView(ListView):
+    """The public directory of alliances with its filters."""
+
+    template_name = "alliances/alliance_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filterset = AllianceFilterSet(
+            self.request.GET, queryset=alliance_list(user=self.request.user)
+        )
+        return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query"] = query.urlencode()
+        return context
+
+
+class AllianceChartView(TemplateView):
+    """The whole network as an org chart: how alliances nest, with their member counts."""
+
+    template_name = "alliances/alliance_chart.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        option = echarts_tree(
+            alliance_tree(user=self.request.user), title=_("District alliance network")
+        )
+        context["chart_class"] = chart_height_class(option)
+        context["chart"] = option
+        return context
+
+
+class AllianceDetailView(DetailView):
+    template_name = "alliances/alliance_detail.html"
+    context_object_name = "alliance"
+
+    def get_queryset(self):
+        return alliance_detail(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        alliance = self.object
+        user = self.request.user
+        signed_in = user.is_authenticated
+        memberships = (
+            list(
+                Membership.objects.restrict(user)
+                .filter(alliance=alliance)
+                .select_related("unit")
+                .order_by("-joined_on")
+            )
+            if signed_in
+            else []
+        )
+        context["members_by_role"] = members_by_role(memberships)
+        context["events"] = membership_events(memberships)
+        context["regions"] = [
+            " · ".join(
+                r.name
+                for r in (r.parent.parent if r.parent and r.parent.parent else None, r.parent, r)
+                if r
+            )
+            for r in alliance.regions.all()
+        ]
+        option = echarts_tree(
+            alliance_tree(user=user, root=alliance, with_members=signed_in), title=alliance.name
+        )
+        context["chart_class"] = chart_height_class(option)
+        context["chart"] = option
+        if signed_in and user.is_district_staff:
+            context["add_form"] = kwargs.get("add_form") or MembershipAddForm()
+            context["end_form"] = EndForm()
+            context["history"] = history_entries(alliance, limit=50)
+        return context
+
+
+class AllianceCreateView(DistrictStaffRequiredMixin, SuccessMessageMixin, CreateView):
+    model = Alliance
+    form_class = AllianceForm
+    template_name = "alliances/alliance_form.html"
+    success_message = gettext_lazy("Alliance %(name)s was created.")
+
+
+class AllianceUpdateView(DistrictStaffRequiredMixin, SuccessMessageMixin, UpdateView):
+    model = Alliance
+    form_class = AllianceForm
+    template_name = "alliances/alliance_form.html"
+    context_object_name = "alliance"
+    success_message = gettext_lazy("Alliance %(name)s was saved.")
+
+
+def _message_for(exc: ValidationError) -> str:
+    return " ".join(m for messages_ in exc.message_dict.values() for m in messages_)
+
+
+class AllianceEndView(DistrictStaffRequiredMixin, View):
+    def post(self, request, pk):
+        alliance = get_object_or_404(Alliance, pk=pk)
+        form = EndForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Enter a valid date."))
+            return redirect(alliance)
+        try:
+            actions.alliance_end(alliance=alliance, ended_on=form.cleaned_data["on"])
+        except ValidationError as exc:
+            messages.error(request, _message_for(exc))
+        else:
+            messages.success(
+                request,
+                _("Alliance %(name)s has ended; its memberships ended with it.")
+                % {"name": alliance.name},
+            )
+        return redirect(alliance)
+
+
+class MembershipAddView(DistrictStaffRequiredMixin, View):
+    """Add a unit found by name to the alliance (from the alliance page's search)."""
+
+    def post(self, request, pk):
+        alliance = get_object_or_404(Alliance, pk=pk)
+        form = MembershipAddForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.membership_add(alliance=alliance, **form.cleaned_data)
+            except ValidationError as exc:
+                messages.error(request, _message_for(exc))
+            else:
+                messages.success(
+                    request,
+                    _("%(unit)s joined %(alliance)s.")
+                    % {"unit": form.cleaned_data["unit"].name, "alliance": alliance.name},
+                )
+        else:
+            messages.error(request, _("Choose a unit and a role."))
+        return redirect(alliance)
+
+
+class MembershipCandidatesView(DistrictStaffRequiredMixin, ListView):
+    """Active units whose name or credit code matches, for the alliance page's add-member search (htmx)."""
+
+    template_name = "alliances/_candidates.html"
+    context_object_name = "units"
+
+    def get_queryset(self):
+        q = self.request.GET.get("q", "").strip()
+        if len(q) < 2:
+            return MemberUnit.objects.none()
+        current = (
+            Membership.objects.current().filter(alliance_id=self.kwargs["pk"]).values("unit_id")
+        )
+        return (
+            MemberUnit.objects.active()
+            .filter(name__icontains=q)
+            .exclude(pk__in=current)
+            .select_related("region")
+            .order_by("name")[:20]
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["alliance_id"] = self.kwargs["pk"]
+        context["form"] = MembershipAddForm()
+        return context
+
+
+class MembershipEndView(DistrictStaffRequiredMixin, View):
+    def post(self, request, pk):
+        membership = get_object_or_404(Membership.objects.select_related("alliance", "unit"), pk=pk)
+        form = EndForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError({"on": _("Enter a valid date.")})
+            actions.membership_end(membership=membership, left_on=form.cleaned_data["on"])
+        except ValidationError as exc:
+            messages.error(request, _message_for(exc))
+        else:
+            messages.success(
+                request,
+                _("%(unit)s has left %(alliance)s.")
+                % {"unit": membership.unit.name, "alliance": membership.alliance.name},
+            )
+        next_url = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            return redirect(next_url)
+        return redirect(membership.alliance)

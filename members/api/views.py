@@ -1,0 +1,39 @@
+from members.actions import unit_deactivate
+from members.choices import UnitStatus
+from members.filters import MemberUnitFilterSet
+from members.selectors import unit_detail, unit_list
+from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet
+
+from .serializers import MemberUnitDetailSerializer, MemberUnitSerializer
+
+
+class MemberUnitViewSet(HistoryActionMixin, ScopedModelViewSet):
+    """Member units. Units are never deleted: set `status` to `inactive` to deactivate one."""
+
+    serializer_class = MemberUnitSerializer
+    filterset_class = MemberUnitFilterSet
+    search_fields = ["name", "credit_code"]
+    ordering_fields = [
+        "name",
+        "credit_code",
+        "party_member_count",
+        "employee_count",
+        "created_at",
+        "alliance_count",
+    ]
+    ordering = ["name", "id"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return unit_detail(user=self.request.user)
+        return unit_list(user=self.request.user)
+
+    def perform_update(self, serializer):
+        was_active = serializer.instance.status == UnitStatus.ACTIVE
+        unit = serializer.save()
+        if was_active and unit.status == UnitStatus.INACTIVE:
+            unit_deactivate(unit=unit)
+
+    def get_serializer_class(self):
+        return MemberUnitDetailSerializer if self.action == "retrieve" else MemberUnitSerializer

@@ -1,0 +1,71 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from alliances.models import Alliance, Membership
+from portal.core.filters import StrictBooleanFilter
+from portal.regions.models import Region
+
+from .choices import Industry, PartyOrgType, UnitStatus, UnitType
+from .models import MemberUnit
+
+
+class MemberUnitFilterSet(django_filters.FilterSet):
+    """One filter set for the unit list page, its XLSX export and /api/v1/units/."""
+
+    q = django_filters.CharFilter(label=_("name or credit code"), method="filter_q")
+    unit_type = django_filters.MultipleChoiceFilter(label=_("unit type"), choices=UnitType.choices)
+    region = django_filters.CharFilter(
+        label=_("region (code)"),
+        method="filter_region",
+        help_text=_("The region with this code and everything below it."),
+    )
+    industry = django_filters.MultipleChoiceFilter(label=_("industry"), choices=Industry.choices)
+    party_org_type = django_filters.MultipleChoiceFilter(
+        label=_("party organization"), choices=PartyOrgType.choices
+    )
+    org_covered = StrictBooleanFilter(label=_("organization coverage"))
+    work_covered = StrictBooleanFilter(label=_("work coverage"))
+    key_target = StrictBooleanFilter(label=_("key target"))
+    alliance = django_filters.ModelChoiceFilter(
+        label=_("alliance"),
+        queryset=Alliance.objects.all(),
+        method="filter_alliance",
+        help_text=_("Current members of this alliance."),
+    )
+    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=UnitStatus.choices)
+
+    class Meta:
+        model = MemberUnit
+        fields = [
+            "q",
+            "unit_type",
+            "region",
+            "industry",
+            "party_org_type",
+            "org_covered",
+            "work_covered",
+            "key_target",
+            "alliance",
+            "status",
+        ]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(credit_code__startswith=value.upper()))
+
+    def filter_region(self, queryset, name, value):
+        root = Region.objects.filter(code=value).only("path").first()
+        if root is None:
+            return queryset.none()
+        return queryset.filter(region__path__startswith=root.path)
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_alliance(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Membership.objects.current().filter(alliance=value).values("unit_id")
+        )

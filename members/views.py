@@ -1,0 +1,169 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.messages.views import SuccessMessageMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+
+from alliances.actions import membership_add
+from portal.core.exports import xlsx_response
+from portal.core.history import history_entries
+from portal.core.mixins import DistrictStaffRequiredMixin
+
+from .actions import unit_deactivate
+from .filters import MemberUnitFilterSet
+from .forms import JoinAllianceForm, MemberUnitForm
+from .models import MemberUnit
+from .selectors import unit_contacts, unit_detail, unit_list
+
+EXPORT_HEADERS = [
+    gettext_lazy("name"),
+    gettext_lazy("unified social credit code"),
+    gettext_lazy("unit type"),
+    gettext_lazy("region"),
+    gettext_lazy("industry"),
+    gettext_lazy("party organization"),
+    gettext_lazy("party members"),
+    gettext_lazy("organization coverage"),
+    gettext_lazy("work coverage"),
+    gettext_lazy("key target"),
+    gettext_lazy("current alliances"),
+    gettext_lazy("contact name"),
+    gettext_lazy("contact phone"),
+    gettext_lazy("contact e-mail"),
+    gettext_lazy("status"),
+]
+
+
+class UnitListView(LoginRequiredMixin, ListView):
+    """The unit directory with its filters; `?format=xlsx` downloads the filtered list."""
+
+    template_name = "members/unit_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filterset = MemberUnitFilterSet(
+            self.request.GET, queryset=unit_list(user=self.request.user)
+        )
+        qs = self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
+        return qs.order_by("name", "id")
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "xlsx":
+            return self.export()
+        return super().get(request, *args, **kwargs)
+
+    def export(self):
+        user = self.request.user
+        yes, no = _("yes"), _("no")
+
+        def rows():
+            for unit in self.get_queryset().iterator(chunk_size=2000):
+                contacts = unit_contacts(user=user, unit=unit)
+                yield [
+                    unit.name,
+                    unit.credit_code or "",
+                    unit.get_unit_type_display(),
+                    unit.region.name,
+                    unit.get_industry_display(),
+                    unit.get_party_org_type_display(),
+                    unit.party_member_count,
+                    yes if unit.org_covered else no,
+                    yes if unit.work_covered else no,
+                    yes if unit.key_target else no,
+                    unit.alliance_count,
+                    unit.contact_name,
+                    contacts["contact_phone"],
+                    contacts["contact_email"],
+                    unit.get_status_display(),
+                ]
+
+        return xlsx_response(
+            filename="units", sheet_title=_("member units"), headers=EXPORT_HEADERS, rows=rows()
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query"] = query.urlencode()
+        context["rows"] = [
+            (unit, unit_contacts(user=self.request.user, unit=unit))
+            for unit in context["object_list"]
+        ]
+        return context
+
+
+class UnitDetailView(LoginRequiredMixin, DetailView):
+    template_name = "members/unit_detail.html"
+    context_object_name = "unit"
+
+    def get_queryset(self):
+        return unit_detail(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        unit = self.object
+        memberships = list(unit.memberships.all())
+        context["contacts"] = unit_contacts(user=self.request.user, unit=unit)
+        context["current_memberships"] = [m for m in memberships if m.left_on is None]
+        context["past_memberships"] = [m for m in memberships if m.left_on is not None]
+        if self.request.user.is_district_staff:
+            context["join_form"] = kwargs.get("join_form") or JoinAllianceForm()
+            context["history"] = history_entries(unit, limit=50)
+        return context
+
+
+class UnitCreateView(DistrictStaffRequiredMixin, SuccessMessageMixin, CreateView):
+    model = MemberUnit
+    form_class = MemberUnitForm
+    template_name = "members/unit_form.html"
+    success_message = gettext_lazy("Unit %(name)s was created.")
+
+
+class UnitUpdateView(DistrictStaffRequiredMixin, SuccessMessageMixin, UpdateView):
+    model = MemberUnit
+    form_class = MemberUnitForm
+    template_name = "members/unit_form.html"
+    context_object_name = "unit"
+    success_message = gettext_lazy("Unit %(name)s was saved.")
+
+
+class UnitDeactivateView(DistrictStaffRequiredMixin, View):
+    def post(self, request, pk):
+        unit = get_object_or_404(MemberUnit, pk=pk)
+        unit_deactivate(unit=unit)
+        messages.success(
+            request,
+            _("Unit %(name)s was deactivated and has left its alliances.") % {"name": unit.name},
+        )
+        return redirect(unit)
+
+
+class UnitJoinView(DistrictStaffRequiredMixin, View):
+    """Add the unit to an alliance from the unit's page."""
+
+    def post(self, request, pk):
+        unit = get_object_or_404(MemberUnit, pk=pk)
+        form = JoinAllianceForm(request.POST)
+        if form.is_valid():
+            try:
+                membership_add(unit=unit, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(
+                    request,
+                    _("%(unit)s joined %(alliance)s.")
+                    % {"unit": unit.name, "alliance": form.cleaned_data["alliance"].name},
+                )
+                return redirect(unit)
+        view = UnitDetailView()
+        view.setup(request, pk=pk)
+        view.object = unit_detail(user=request.user).get(pk=pk)
+        return view.render_to_response(view.get_context_data(join_form=form), status=400)
