@@ -38,7 +38,7 @@ class MemberUnit(models.Model):
     """An enterprise, social organization, department or committee that takes part in the network."""
 
     name = models.CharField(_("name"), max_length=200, db_index=True)
-    credit_code = models.CharField(
+    credit_code = models.CharField(  # noqa: DJ001 — NULL, not "", so that many units may lack a code
         _("unified social credit code"),
         max_length=18,
         null=True,
