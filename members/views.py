@@ -9,33 +9,15 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from alliances.actions import membership_add
-from portal.core.exports import xlsx_response
 from portal.core.history import history_entries
 from portal.core.mixins import DistrictStaffRequiredMixin
 
 from .actions import unit_deactivate
+from .exports import unit_export
 from .filters import MemberUnitFilterSet
 from .forms import JoinAllianceForm, MemberUnitForm
 from .models import MemberUnit
 from .selectors import unit_contacts, unit_detail, unit_list
-
-EXPORT_HEADERS = [
-    gettext_lazy("name"),
-    gettext_lazy("unified social credit code"),
-    gettext_lazy("unit type"),
-    gettext_lazy("region"),
-    gettext_lazy("industry"),
-    gettext_lazy("party organization"),
-    gettext_lazy("party members"),
-    gettext_lazy("organization coverage"),
-    gettext_lazy("work coverage"),
-    gettext_lazy("key target"),
-    gettext_lazy("current alliances"),
-    gettext_lazy("contact name"),
-    gettext_lazy("contact phone"),
-    gettext_lazy("contact e-mail"),
-    gettext_lazy("status"),
-]
 
 
 class UnitListView(LoginRequiredMixin, ListView):
@@ -57,33 +39,7 @@ class UnitListView(LoginRequiredMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def export(self):
-        user = self.request.user
-        yes, no = _("yes"), _("no")
-
-        def rows():
-            for unit in self.get_queryset().iterator(chunk_size=2000):
-                contacts = unit_contacts(user=user, unit=unit)
-                yield [
-                    unit.name,
-                    unit.credit_code or "",
-                    unit.get_unit_type_display(),
-                    unit.region.name,
-                    unit.get_industry_display(),
-                    unit.get_party_org_type_display(),
-                    unit.party_member_count,
-                    yes if unit.org_covered else no,
-                    yes if unit.work_covered else no,
-                    yes if unit.key_target else no,
-                    unit.alliance_count,
-                    unit.contact_name,
-                    contacts["contact_phone"],
-                    contacts["contact_email"],
-                    unit.get_status_display(),
-                ]
-
-        return xlsx_response(
-            filename="units", sheet_title=_("member units"), headers=EXPORT_HEADERS, rows=rows()
-        )
+        return unit_export(queryset=self.get_queryset(), user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,10 +1,17 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+
 from members.actions import unit_deactivate
 from members.choices import UnitStatus
+from members.exports import unit_export
 from members.filters import MemberUnitFilterSet
 from members.selectors import unit_detail, unit_list
 from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet
 
 from .serializers import MemberUnitDetailSerializer, MemberUnitSerializer
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class MemberUnitViewSet(HistoryActionMixin, ScopedModelViewSet):
@@ -37,3 +44,13 @@ class MemberUnitViewSet(HistoryActionMixin, ScopedModelViewSet):
 
     def get_serializer_class(self):
         return MemberUnitDetailSerializer if self.action == "retrieve" else MemberUnitSerializer
+
+    @extend_schema(
+        responses={(200, XLSX): OpenApiTypes.BINARY},
+        description="The filtered list (same parameters as the list) as an XLSX workbook; contact details masked outside your scope.",
+    )
+    @action(detail=False, pagination_class=None)
+    def export(self, request):
+        """Download the filtered list as XLSX."""
+        queryset = self.filter_queryset(self.get_queryset())
+        return unit_export(queryset=queryset, user=request.user)

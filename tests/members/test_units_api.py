@@ -203,3 +203,14 @@ class TestScope:
         staff_api.patch(detail(network["a"]), {"party_member_count": 9})
         entries = staff_api.get(f"{detail(network['a'])}history/").json()
         assert {"field": "party_member_count", "old": 5, "new": 9} in entries[0]["changes"]
+
+
+def test_api_export_follows_the_filters(staff_api, network):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = staff_api.get(f"{LIST}export/", {"key_target": "true"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["上海七宝智能装备有限公司"]
