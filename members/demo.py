@@ -37,7 +37,8 @@ class DemoUnit:
     industry: str
     party_org_type: str
     key_target: bool = False
-    # None: an enterprise that lacks a branch of its own and is a key target gets an instructor.
+    # Whether a party-building instructor is assigned; None: an enterprise or social organization
+    # that is a key target or shares a joint branch has one.
     instructor: bool | None = None
     status: str = UnitStatus.ACTIVE
 
@@ -65,18 +66,14 @@ COMMITTEE, GENERAL, BRANCH, JOINT, NONE = (
 )
 
 # Region codes used below.
-MINHANG, XINHONG, HONGQIAO, HUACAO, QIBAO = (
-    "310112",
-    "310112008",
-    "310112107",
-    "310112106",
-    "310112102",
-)
+MINHANG, XINHONG, HONGQIAO, HUACAO = "310112", "310112008", "310112107", "310112106"
+QIBAO = "310112102"
 JIANGCHUAN, ZHUANQIAO, MAQIAO, PUJIANG = "310112001", "310112103", "310112112", "310112114"
 XINZHUANG, GUMEI, MEILONG = "310112101", "310112006", "310112108"
 XUHUI, HONGMEI, CAOHEJING, TIANLIN = "310104", "310104012", "310104017", "310104011"
 PUDONG = "310115"
 
+# fmt: off
 UNITS: list[DemoUnit] = [
     # --- Minhang: the departments and streets of the hub community (seed 000) ---
     U("mh-org", "中共上海市闵行区委组织部", GOV, MINHANG, I.PUBLIC_SERVICE, GENERAL),
@@ -92,195 +89,48 @@ UNITS: list[DemoUnit] = [
     U("jiangchuan", "闵行区江川路街道党工委", STREET, JIANGCHUAN, I.PUBLIC_SERVICE, COMMITTEE),
     U("pujiang", "闵行区浦江镇党委", STREET, PUJIANG, I.PUBLIC_SERVICE, COMMITTEE),
     # --- Minhang biomedicine: north Hongqiao, south Zero Bay, east Pujiang (the "1+3") ---
-    U(
-        "hongrun-bio",
-        "上海虹润生物医药科技有限公司",
-        PRIVATE,
-        XINHONG,
-        I.BIOMEDICINE,
-        COMMITTEE,
-        True,
-    ),
+    U("hongrun-bio", "上海虹润生物医药科技有限公司", PRIVATE, XINHONG, I.BIOMEDICINE, COMMITTEE, True),
     U("ruiqiao-pharma", "上海睿桥医药研发有限公司", PRIVATE, HUACAO, I.BIOMEDICINE, BRANCH),
-    U(
-        "hukang-antibody",
-        "上海沪康抗体药物有限公司",
-        PRIVATE,
-        HONGQIAO,
-        I.BIOMEDICINE,
-        GENERAL,
-        True,
-    ),
+    U("hukang-antibody", "上海沪康抗体药物有限公司", PRIVATE, HONGQIAO, I.BIOMEDICINE, GENERAL, True),
     U("boqin-gene", "上海博沁基因技术有限公司", PRIVATE, HUACAO, I.BIOMEDICINE, NONE, True),
     U("shenhui-med", "上海申晖医疗器械有限公司", PRIVATE, XINHONG, I.BIOMEDICINE, JOINT),
     U("ruientai", "瑞恩泰(上海)生物科技有限公司", FOREIGN, XINHONG, I.BIOMEDICINE, BRANCH, True),
-    U(
-        "lingwan-cell",
-        "上海零湾细胞治疗技术有限公司",
-        PRIVATE,
-        JIANGCHUAN,
-        I.BIOMEDICINE,
-        BRANCH,
-        True,
-    ),
+    U("lingwan-cell", "上海零湾细胞治疗技术有限公司", PRIVATE, JIANGCHUAN, I.BIOMEDICINE, BRANCH, True),
     U("qiheng-bio", "上海启衡生物制药有限公司", PRIVATE, ZHUANQIAO, I.BIOMEDICINE, GENERAL),
     U("minqing-lab", "上海闵青医学检验所有限公司", PRIVATE, JIANGCHUAN, I.BIOMEDICINE, JOINT),
     U("kangyuan-pharma", "上海马桥康源药业有限公司", PRIVATE, MAQIAO, I.BIOMEDICINE, COMMITTEE),
     U("chengming-bio", "上海浦江澄明生物工程有限公司", PRIVATE, PUJIANG, I.BIOMEDICINE, BRANCH),
-    U(
-        "jiangpu-pharma",
-        "上海江浦医药科技有限公司",
-        PRIVATE,
-        PUJIANG,
-        I.BIOMEDICINE,
-        NONE,
-        instructor=False,
-    ),
-    U("ruihui-med", "上海瑞汇医疗科技有限公司", PRIVATE, PUJIANG, I.BIOMEDICINE, JOINT),
-    U(
-        "hongyi-equip",
-        "上海虹医制药装备股份有限公司",
-        PRIVATE,
-        JIANGCHUAN,
-        I.BIOMEDICINE,
-        COMMITTEE,
-        True,
-    ),
+    U("jiangpu-pharma", "上海江浦医药科技有限公司", PRIVATE, PUJIANG, I.BIOMEDICINE, NONE, instructor=False),
+    U("hongyi-equip", "上海虹医制药装备股份有限公司", PRIVATE, JIANGCHUAN, I.BIOMEDICINE, COMMITTEE, True),
     U("mh-bio-assoc", "闵行区生物医药行业协会", ASSOCIATION, MINHANG, I.BIOMEDICINE, BRANCH),
-    U(
-        "lingwan-incubator",
-        "上海零号湾医药孵化器管理有限公司",
-        SOE,
-        JIANGCHUAN,
-        I.BIOMEDICINE,
-        BRANCH,
-    ),
+    U("lingwan-incubator", "上海零号湾医药孵化器管理有限公司", SOE, JIANGCHUAN, I.BIOMEDICINE, BRANCH),
     # --- Minhang high-end equipment ---
     U("shenhang-equip", "上海申航智能装备有限公司", PRIVATE, HUACAO, I.HIGH_END_EQUIPMENT, BRANCH),
-    U(
-        "mindian-precision",
-        "上海闵电精密机械有限公司",
-        SOE,
-        MAQIAO,
-        I.HIGH_END_EQUIPMENT,
-        COMMITTEE,
-        True,
-    ),
+    U("mindian-precision", "上海闵电精密机械有限公司", SOE, MAQIAO, I.HIGH_END_EQUIPMENT, COMMITTEE, True),
     U("honggong-aero", "上海虹工航空部件有限公司", PRIVATE, HUACAO, I.HIGH_END_EQUIPMENT, GENERAL),
-    U(
-        "zhuanqiao-hydraulic",
-        "上海颛桥液压技术有限公司",
-        PRIVATE,
-        ZHUANQIAO,
-        I.HIGH_END_EQUIPMENT,
-        NONE,
-    ),
-    U(
-        "xinchen-robot",
-        "上海莘辰机器人系统有限公司",
-        PRIVATE,
-        XINZHUANG,
-        I.HIGH_END_EQUIPMENT,
-        BRANCH,
-        True,
-    ),
-    U(
-        "deruisen",
-        "德锐森(上海)工业技术有限公司",
-        FOREIGN,
-        XINZHUANG,
-        I.HIGH_END_EQUIPMENT,
-        NONE,
-        True,
-    ),
+    U("zhuanqiao-hydraulic", "上海颛桥液压技术有限公司", PRIVATE, ZHUANQIAO, I.HIGH_END_EQUIPMENT, NONE),
+    U("xinchen-robot", "上海莘辰机器人系统有限公司", PRIVATE, XINZHUANG, I.HIGH_END_EQUIPMENT, BRANCH, True),
+    U("deruisen", "德锐森(上海)工业技术有限公司", FOREIGN, XINZHUANG, I.HIGH_END_EQUIPMENT, NONE, True),
     U("meilong-cnc", "上海梅陇数控设备有限公司", PRIVATE, MEILONG, I.HIGH_END_EQUIPMENT, JOINT),
     U("pujiang-heavy", "上海浦江重工科技有限公司", SOE, PUJIANG, I.HIGH_END_EQUIPMENT, COMMITTEE),
     # --- Minhang digital economy ---
     U("hongshu-info", "上海虹数信息科技有限公司", PRIVATE, XINHONG, I.DIGITAL_ECONOMY, BRANCH),
-    U(
-        "yunqiao-data",
-        "上海云桥数据服务有限公司",
-        PRIVATE,
-        HONGQIAO,
-        I.DIGITAL_ECONOMY,
-        GENERAL,
-        True,
-    ),
-    U(
-        "shenlian-tech",
-        "上海申链科技有限公司",
-        PRIVATE,
-        QIBAO,
-        I.DIGITAL_ECONOMY,
-        NONE,
-        True,
-        instructor=False,
-    ),
+    U("yunqiao-data", "上海云桥数据服务有限公司", PRIVATE, HONGQIAO, I.DIGITAL_ECONOMY, GENERAL, True),
+    U("shenlian-tech", "上海申链科技有限公司", PRIVATE, QIBAO, I.DIGITAL_ECONOMY, NONE, True, instructor=False),
     U("qibao-net", "上海七宝网络科技有限公司", PRIVATE, QIBAO, I.DIGITAL_ECONOMY, JOINT),
     U("gumei-media", "上海古美数字传媒有限公司", PRIVATE, GUMEI, I.DIGITAL_ECONOMY, BRANCH),
     U("minshu-group", "上海闵数产业发展集团有限公司", SOE, XINHONG, I.DIGITAL_ECONOMY, COMMITTEE),
     U("zhihui-ecommerce", "上海智汇跨境电子商务有限公司", PRIVATE, HUACAO, I.COMMERCE, BRANCH),
     U("honglian-scm", "上海虹链供应链管理有限公司", PRIVATE, HONGQIAO, I.DIGITAL_ECONOMY, NONE),
     # --- Minhang artificial intelligence (seed 004: the Xinhong AI chain) ---
-    U(
-        "hongzhi-assoc",
-        "上海虹智人工智能技术促进会",
-        ASSOCIATION,
-        XINHONG,
-        I.ARTIFICIAL_INTELLIGENCE,
-        BRANCH,
-    ),
-    U(
-        "xinhong-compute",
-        "上海新虹智算科技有限公司",
-        PRIVATE,
-        XINHONG,
-        I.ARTIFICIAL_INTELLIGENCE,
-        GENERAL,
-        True,
-    ),
-    U(
-        "chengshi-vision",
-        "上海澄视智能科技有限公司",
-        PRIVATE,
-        XINHONG,
-        I.ARTIFICIAL_INTELLIGENCE,
-        BRANCH,
-    ),
-    U(
-        "yuheng-ai",
-        "上海语衡人工智能有限公司",
-        PRIVATE,
-        XINHONG,
-        I.ARTIFICIAL_INTELLIGENCE,
-        NONE,
-        True,
-    ),
-    U(
-        "hq-autodrive",
-        "上海虹桥智能驾驶研究院有限公司",
-        PRIVATE,
-        HUACAO,
-        I.ARTIFICIAL_INTELLIGENCE,
-        BRANCH,
-    ),
-    U(
-        "shuniu-vision",
-        "上海枢纽机器视觉技术有限公司",
-        PRIVATE,
-        HONGQIAO,
-        I.ARTIFICIAL_INTELLIGENCE,
-        JOINT,
-    ),
+    U("hongzhi-assoc", "上海虹智人工智能技术促进会", ASSOCIATION, XINHONG, I.ARTIFICIAL_INTELLIGENCE, BRANCH),
+    U("xinhong-compute", "上海新虹智算科技有限公司", PRIVATE, XINHONG, I.ARTIFICIAL_INTELLIGENCE, GENERAL, True),
+    U("chengshi-vision", "上海澄视智能科技有限公司", PRIVATE, XINHONG, I.ARTIFICIAL_INTELLIGENCE, BRANCH),
+    U("yuheng-ai", "上海语衡人工智能有限公司", PRIVATE, XINHONG, I.ARTIFICIAL_INTELLIGENCE, NONE, True),
+    U("hq-autodrive", "上海虹桥智能驾驶研究院有限公司", PRIVATE, HUACAO, I.ARTIFICIAL_INTELLIGENCE, BRANCH),
+    U("shuniu-vision", "上海枢纽机器视觉技术有限公司", PRIVATE, HONGQIAO, I.ARTIFICIAL_INTELLIGENCE, JOINT),
     U("zhiwei-algo", "上海知微算法科技有限公司", PRIVATE, QIBAO, I.ARTIFICIAL_INTELLIGENCE, BRANCH),
-    U(
-        "shengpai-voice",
-        "上海声湃语音技术有限公司",
-        PRIVATE,
-        XINHONG,
-        I.ARTIFICIAL_INTELLIGENCE,
-        NONE,
-    ),
+    U("shengpai-voice", "上海声湃语音技术有限公司", PRIVATE, XINHONG, I.ARTIFICIAL_INTELLIGENCE, NONE),
     # --- Minhang finance, education, Hongqiao town and Qibao ---
     U("hq-guarantee", "上海虹桥商务区融资担保有限公司", SOE, XINHONG, I.FINANCE, BRANCH),
     U("shenhong-equity", "上海申虹股权投资管理有限公司", PRIVATE, XINHONG, I.FINANCE, BRANCH),
@@ -292,62 +142,19 @@ UNITS: list[DemoUnit] = [
     U("qianwan-property", "上海前湾物业服务有限公司", PRIVATE, HUACAO, I.PROPERTY, BRANCH),
     U("hongzhen-assets", "上海虹镇资产经营有限公司", SOE, HONGQIAO, I.PROPERTY, COMMITTEE),
     U("shenheng-law", "上海申衡律师事务所", T.OTHER, HONGQIAO, I.LEGAL_SERVICES, BRANCH),
-    U(
-        "qibao-tourism",
-        "上海七宝古镇文化旅游发展有限公司",
-        SOE,
-        QIBAO,
-        I.CULTURE_TOURISM,
-        COMMITTEE,
-    ),
+    U("qibao-tourism", "上海七宝古镇文化旅游发展有限公司", SOE, QIBAO, I.CULTURE_TOURISM, COMMITTEE),
     U("baoxiang-commerce", "上海宝祥商业管理有限公司", PRIVATE, QIBAO, I.COMMERCE, BRANCH),
     U("qibao-chamber", "闵行区七宝镇商会", ASSOCIATION, QIBAO, I.COMMERCE, BRANCH),
     # --- Xinhong street: rental apartments, property, bicycles, communities (seed 004) ---
-    U(
-        "hongyu-apartment",
-        "上海虹寓长租公寓管理有限公司",
-        PRIVATE,
-        "310112008-G03",
-        I.PROPERTY,
-        BRANCH,
-    ),
-    U(
-        "jingyu-apartment",
-        "上海景寓公寓运营有限公司",
-        PRIVATE,
-        "310112008-G01",
-        I.PROPERTY,
-        NONE,
-        True,
-    ),
+    U("hongyu-apartment", "上海虹寓长租公寓管理有限公司", PRIVATE, "310112008-G03", I.PROPERTY, BRANCH),
+    U("jingyu-apartment", "上海景寓公寓运营有限公司", PRIVATE, "310112008-G01", I.PROPERTY, NONE, True),
     U("qihong-rental", "上海栖虹住房租赁有限公司", PRIVATE, "310112008-G04", I.PROPERTY, JOINT),
     U("shensu-apartment", "上海申宿公寓管理有限公司", PRIVATE, "310112008-G02", I.PROPERTY, NONE),
     U("hq-property", "上海虹桥商务区物业管理有限公司", SOE, "310112008-G03", I.PROPERTY, BRANCH),
     U("qiyi-bike", "上海骑易共享出行科技有限公司", PRIVATE, XINHONG, I.LOGISTICS, NONE, True),
-    U(
-        "aibo-1",
-        "新虹街道爱博第一居民区居民委员会",
-        COMMUNITY,
-        "310112008-C01",
-        I.PUBLIC_SERVICE,
-        GENERAL,
-    ),
-    U(
-        "huamei-road",
-        "新虹街道华美路居民区居民委员会",
-        COMMUNITY,
-        "310112008-C02",
-        I.PUBLIC_SERVICE,
-        GENERAL,
-    ),
-    U(
-        "hanghua-1",
-        "新虹街道航华第一居民区居民委员会",
-        COMMUNITY,
-        "310112008-C03",
-        I.PUBLIC_SERVICE,
-        GENERAL,
-    ),
+    U("aibo-1", "新虹街道爱博第一居民区居民委员会", COMMUNITY, "310112008-C01", I.PUBLIC_SERVICE, GENERAL),
+    U("huamei-road", "新虹街道华美路居民区居民委员会", COMMUNITY, "310112008-C02", I.PUBLIC_SERVICE, GENERAL),
+    U("hanghua-1", "新虹街道航华第一居民区居民委员会", COMMUNITY, "310112008-C03", I.PUBLIC_SERVICE, GENERAL),
     U("shuniu-station", "新虹街道枢纽工作站", COMMUNITY, "310112008-C04", I.PUBLIC_SERVICE, BRANCH),
     # --- Xuhui: Caohejing and its five industry communities (seed 002), urban renewal (seed 001) ---
     U("xh-org", "中共上海市徐汇区委组织部", GOV, XUHUI, I.PUBLIC_SERVICE, GENERAL),
@@ -357,18 +164,12 @@ UNITS: list[DemoUnit] = [
     U("caojing-service", "上海漕泾园区综合服务有限公司", SOE, HONGMEI, I.PROPERTY, COMMITTEE),
     U("hongmeiting", "徐汇区虹梅庭白领服务中心", SOCIAL, HONGMEI, I.PUBLIC_SERVICE, BRANCH),
     U("caoyuan-digital", "上海漕元数字科技有限公司", PRIVATE, HONGMEI, I.DIGITAL_ECONOMY, BRANCH),
-    U(
-        "huanwei-vr",
-        "上海幻维虚拟现实技术有限公司",
-        PRIVATE,
-        CAOHEJING,
-        I.DIGITAL_ECONOMY,
-        NONE,
-        True,
-    ),
+    U("huanwei-vr", "上海幻维虚拟现实技术有限公司", PRIVATE, CAOHEJING, I.DIGITAL_ECONOMY, NONE, True),
     U("caoxin-micro", "上海芯漕微电子有限公司", PRIVATE, HONGMEI, I.MANUFACTURING, GENERAL, True),
     U("guixin-ic", "上海桂芯集成电路设计有限公司", PRIVATE, TIANLIN, I.MANUFACTURING, BRANCH),
     U("taiwei-semi", "泰微(上海)半导体有限公司", FOREIGN, HONGMEI, I.MANUFACTURING, NONE, True),
+    U("yijing-meta", "上海宜山元境科技有限公司", PRIVATE, HONGMEI, I.DIGITAL_ECONOMY, JOINT),
+    U("guiping-optics", "上海桂平光电科技有限公司", PRIVATE, HONGMEI, I.MANUFACTURING, BRANCH),
     U("caokang-bio", "上海漕康生物科技有限公司", PRIVATE, HONGMEI, I.BIOMEDICINE, BRANCH),
     U("huijian-med", "上海汇健医疗器械有限公司", PRIVATE, CAOHEJING, I.BIOMEDICINE, JOINT),
     U("tanhui-energy", "上海碳汇能源科技有限公司", PRIVATE, HONGMEI, I.OTHER, BRANCH),
@@ -387,26 +188,9 @@ UNITS: list[DemoUnit] = [
     U("dongan-freight", "上海东岸快运有限公司", PRIVATE, "310115120", I.LOGISTICS, GENERAL, True),
     U("yida-logistics", "上海川沙驿达物流有限公司", PRIVATE, "310115103", I.LOGISTICS, NONE, True),
     U("jinqiao-scm", "上海金桥速达供应链管理有限公司", PRIVATE, "310115120", I.LOGISTICS, JOINT),
-    U(
-        "jida-delivery",
-        "上海张江即达配送服务有限公司",
-        PRIVATE,
-        "310115125",
-        I.LOGISTICS,
-        NONE,
-        True,
-    ),
-    U(
-        "sanlin-express",
-        "上海三林快通快递服务有限公司",
-        PRIVATE,
-        "310115130",
-        I.LOGISTICS,
-        NONE,
-        status=UnitStatus.INACTIVE,
-    ),
+    U("jida-delivery", "上海张江即达配送服务有限公司", PRIVATE, "310115125", I.LOGISTICS, NONE, True),
+    U("sanlin-express", "上海三林快通快递服务有限公司", PRIVATE, "310115130", I.LOGISTICS, NONE, status=UnitStatus.INACTIVE),
     U("puqi-delivery", "上海浦骑网约配送服务有限公司", PRIVATE, "310115016", I.LOGISTICS, BRANCH),
-    U("linli-express", "上海塘桥邻里快递驿站有限公司", PRIVATE, "310115008", I.LOGISTICS, NONE),
     U("zhangjiang", "浦东新区张江镇党委", STREET, "310115125", I.PUBLIC_SERVICE, COMMITTEE),
     U("chuansha", "浦东新区川沙新镇党委", STREET, "310115103", I.PUBLIC_SERVICE, COMMITTEE),
     # --- The riverside cross-district alliance (seed 001) ---
@@ -422,14 +206,7 @@ UNITS: list[DemoUnit] = [
     U("jiangan-tourism", "上海江岸文旅发展有限公司", SOE, "310110006", I.CULTURE_TOURISM, GENERAL),
     U("binjiang-volunteer", "上海滨江志愿服务中心", SOCIAL, "310101013", I.PUBLIC_SERVICE, BRANCH),
     U("jiangpan-cruise", "上海江畔游船服务有限公司", PRIVATE, "310101017", I.CULTURE_TOURISM, NONE),
-    U(
-        "xh-riverside-art",
-        "徐汇滨江文化艺术中心",
-        INSTITUTION,
-        "310104016",
-        I.CULTURE_TOURISM,
-        BRANCH,
-    ),
+    U("xh-riverside-art", "徐汇滨江文化艺术中心", INSTITUTION, "310104016", I.CULTURE_TOURISM, BRANCH),
     # --- The seven cities of the "city corridor" (seed 000) ---
     U("sz-org", "中共苏州市委组织部", GOV, "320500", I.PUBLIC_SERVICE, GENERAL),
     U("nt-org", "中共南通市委组织部", GOV, "320600", I.PUBLIC_SERVICE, GENERAL),
@@ -439,72 +216,14 @@ UNITS: list[DemoUnit] = [
     U("qz-org", "中共衢州市委组织部", GOV, "330800", I.PUBLIC_SERVICE, GENERAL),
     U("wh-org", "中共芜湖市委组织部", GOV, "340200", I.PUBLIC_SERVICE, GENERAL),
     # --- Yangtze Delta AI units in Jiangsu, Zhejiang and Anhui ---
-    U(
-        "sz-chengzhi",
-        "苏州澄智人工智能科技有限公司",
-        PRIVATE,
-        "320500",
-        I.ARTIFICIAL_INTELLIGENCE,
-        BRANCH,
-    ),
-    U(
-        "ks-hongkun",
-        "昆山虹昆智能制造有限公司",
-        PRIVATE,
-        "320583",
-        I.ARTIFICIAL_INTELLIGENCE,
-        JOINT,
-    ),
-    U(
-        "nj-zhongshan",
-        "南京钟山智能语音研究院有限公司",
-        PRIVATE,
-        "320100",
-        I.ARTIFICIAL_INTELLIGENCE,
-        GENERAL,
-    ),
-    U(
-        "sz-ai-assoc",
-        "苏州人工智能产业协同发展促进会",
-        ASSOCIATION,
-        "320500",
-        I.ARTIFICIAL_INTELLIGENCE,
-        BRANCH,
-    ),
-    U(
-        "hz-xixi",
-        "杭州西溪数智科技有限公司",
-        PRIVATE,
-        "330100",
-        I.ARTIFICIAL_INTELLIGENCE,
-        BRANCH,
-        True,
-    ),
-    U(
-        "jx-hezhi",
-        "嘉兴禾智机器人有限公司",
-        PRIVATE,
-        "330400",
-        I.ARTIFICIAL_INTELLIGENCE,
-        NONE,
-        True,
-    ),
-    U(
-        "nb-yongxin",
-        "宁波甬芯视觉技术有限公司",
-        PRIVATE,
-        "330200",
-        I.ARTIFICIAL_INTELLIGENCE,
-        BRANCH,
-    ),
-    U(
-        "hf-luzhou",
-        "合肥庐州智能语音科技有限公司",
-        PRIVATE,
-        "340100",
-        I.ARTIFICIAL_INTELLIGENCE,
-        GENERAL,
-    ),
+    U("sz-chengzhi", "苏州澄智人工智能科技有限公司", PRIVATE, "320500", I.ARTIFICIAL_INTELLIGENCE, BRANCH),
+    U("ks-hongkun", "昆山虹昆智能制造有限公司", PRIVATE, "320583", I.ARTIFICIAL_INTELLIGENCE, JOINT),
+    U("nj-zhongshan", "南京钟山智能语音研究院有限公司", PRIVATE, "320100", I.ARTIFICIAL_INTELLIGENCE, GENERAL),
+    U("sz-ai-assoc", "苏州人工智能产业协同发展促进会", ASSOCIATION, "320500", I.ARTIFICIAL_INTELLIGENCE, BRANCH),
+    U("hz-xixi", "杭州西溪数智科技有限公司", PRIVATE, "330100", I.ARTIFICIAL_INTELLIGENCE, BRANCH, True),
+    U("jx-hezhi", "嘉兴禾智机器人有限公司", PRIVATE, "330400", I.ARTIFICIAL_INTELLIGENCE, NONE, True),
+    U("nb-yongxin", "宁波甬芯视觉技术有限公司", PRIVATE, "330200", I.ARTIFICIAL_INTELLIGENCE, BRANCH),
+    U("hf-luzhou", "合肥庐州智能语音科技有限公司", PRIVATE, "340100", I.ARTIFICIAL_INTELLIGENCE, GENERAL),
     U("hf-ai-assoc", "合肥智能产业促进会", ASSOCIATION, "340100", I.ARTIFICIAL_INTELLIGENCE, JOINT),
     U("wh-jiangcheng", "芜湖江城智能装备有限公司", PRIVATE, "340200", I.HIGH_END_EQUIPMENT, BRANCH),
     # --- The Yangtze Delta pharmaceutical chain ---
@@ -519,6 +238,7 @@ UNITS: list[DemoUnit] = [
     U("hf-luyang", "合肥庐阳生物医药有限公司", PRIVATE, "340100", I.BIOMEDICINE, BRANCH),
     U("wh-jiujiang", "芜湖鸠江医药物流有限公司", PRIVATE, "340200", I.LOGISTICS, GENERAL),
 ]
+# fmt: on
 
 # The unit that the demo account `unit` speaks for: a member of the biomedicine alliance.
 DEMO_ACCOUNT_UNIT = "hongrun-bio"
@@ -560,9 +280,19 @@ EMPLOYEES = {
     T.OTHER: (20, 120, 3),
 }
 
+# fmt: off
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高沈顾陆钱蒋姚俞汪施唐金邵范曹袁"
-GIVEN_NAMES = ["建华", "伟", "敏", "静", "丽娟", "强", "磊", "洋", "艳", "勇", "军", "杰", "晓东", "涛", "明", "超", "秀英", "霞", "平", "刚", "晓燕", "海燕", "志强", "永刚", "文博", "思远", "雨涵", "佳怡", "子豪", "欣怡", "浩然", "晨曦", "一鸣", "嘉琪", "天宇", "诗涵", "俊杰", "雅婷", "明轩", "立新", "国平", "卫东", "红梅", "春燕", "海峰", "慧敏", "丽华", "振华", "志明", "玉兰", "德胜", "静怡", "文杰", "颖", "婷婷", "宇航", "书瑶", "凯", "佩琳"]
-MOBILE_PREFIXES = ["133", "135", "136", "137", "138", "139", "150", "151", "152", "153", "157", "158", "159", "166", "173", "177", "180", "181", "186", "187", "188", "189", "199"]
+GIVEN_NAMES = (
+    "建华", "伟", "敏", "静", "丽娟", "强", "磊", "洋", "艳", "勇", "军", "杰", "晓东", "涛", "明", "超", "秀英", "霞",
+    "平", "刚", "晓燕", "海燕", "志强", "永刚", "文博", "思远", "雨涵", "佳怡", "子豪", "欣怡", "浩然", "晨曦", "一鸣", "嘉琪",
+    "天宇", "诗涵", "俊杰", "雅婷", "明轩", "立新", "国平", "卫东", "红梅", "春燕", "海峰", "慧敏", "丽华", "振华", "志明", "玉兰",
+    "德胜", "静怡", "文杰", "颖", "婷婷", "宇航", "书瑶", "凯", "佩琳",
+)
+MOBILE_PREFIXES = (
+    "133", "135", "136", "137", "138", "139", "150", "151", "152", "153", "157", "158", "159",
+    "166", "173", "177", "180", "181", "186", "187", "188", "189", "199",
+)
+# fmt: on
 MAILBOXES = ("dangjian", "office", "party", "contact", "hr")
 
 # Real road names near each place, for invented addresses; a place without its own list uses its parent's.

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import TextChoices
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -58,6 +59,8 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MOBILE = re.compile(r"(?:\+?86)?1[3-9]\d{9}")
 LANDLINE = re.compile(r"(?:0\d{2,3}-?|\(0\d{2,3}\))[2-9]\d{6,7}(?:-\d{1,6})?")
 MAX_INTEGER = 2_147_483_647
+# What Excel makes of an all-digit credit code in a number cell (9.13101E+17).
+SCIENTIFIC = re.compile(r"\d(?:\.\d+)?E\+?\d+")
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("contact_email", "电子邮箱", kind="email"),
 )
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
+COLUMN_ORDER = {column.header: position for position, column in enumerate(COLUMNS)}
 
 
 class ImportFileError(ValidationError):
@@ -154,6 +158,8 @@ def import_units(file: IO[bytes], *, user) -> ImportResult:
     """
     headers, rows = read_table(file)
     positions = map_headers(headers)
+    # The template's example row may be left in place.
+    rows = [row for row in rows if row[1][positions["name"]] != EXAMPLE_NAME]
     units, errors = validate_rows(rows, positions)
     result = ImportResult(errors=errors, total_rows=len(rows))
     if errors:
@@ -379,19 +385,15 @@ def boolean_aliases() -> dict[str, bool]:
         **dict.fromkeys([NO, "n", "no", "false", "0", "×", "✗"], False),
     }
     # The unit list's XLSX export writes its translated yes and no.
-    for language in ("zh-hans", "en", None):
-        with translation.override(language) if language else _same_language():
-            aliases.setdefault(_fold(_("yes")), True)
-            aliases.setdefault(_fold(_("no")), False)
-    return {_fold(key): value for key, value in aliases.items()}
+    for word, meaning in ((gettext_lazy("yes"), True), (gettext_lazy("no"), False)):
+        for name in _labels(word):
+            aliases.setdefault(name, meaning)
+    return {_fold(key): meaning for key, meaning in aliases.items()}
 
 
-class _same_language:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc_info) -> None:
-        return None
+def normalize_code(text: str) -> str:
+    """A credit code as stored: capitals, no spaces, full-width characters made plain."""
+    return credit_codes.normalize(re.sub(r"\s", "", unicodedata.normalize("NFKC", text)))
 
 
 def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -423,16 +425,17 @@ def existing_credit_codes(codes: set[str]) -> dict[str, tuple[int, str]]:
 def validate_rows(
     rows: Sequence[tuple[int, list[str]]], positions: dict[str, int]
 ) -> tuple[list[MemberUnit], list[RowError]]:
-    """Check every row with a fixed number of queries; the unsaved units, or every problem found."""
+    """Check every row; the unsaved units, or every problem found.
+
+    Two queries per thousand distinct region or credit codes, whatever the number of rows.
+    """
 
     def value(cells: list[str], key: str) -> str:
         return cells[positions[key]] if key in positions else ""
 
-    rows = [(number, cells) for number, cells in rows if value(cells, "name") != EXAMPLE_NAME]
     region_codes = {value(cells, "region") for _number, cells in rows} - {""}
-    credit_code_values = {
-        credit_codes.normalize(value(cells, "credit_code")) for _number, cells in rows
-    } - {""}
+    credit_code_values = {normalize_code(value(cells, "credit_code")) for _number, cells in rows}
+    credit_code_values.discard("")
     validator = _RowValidator(
         regions=_regions_by_code(region_codes),
         existing=existing_credit_codes(credit_code_values),
@@ -470,7 +473,7 @@ class _RowValidator:
             if column.required and not text:
                 fail(column.key, _("is required"))
                 continue
-            if column.max_length and len(text) > column.max_length:
+            if column.kind in {"text", "email"} and len(text) > column.max_length:
                 fail(
                     column.key,
                     _("has %(length)d characters; at most %(max)d are allowed")
@@ -482,14 +485,14 @@ class _RowValidator:
             except ValidationError as exc:
                 fail(column.key, exc.messages[0])
 
-        if "unit_type" in clean and clean["unit_type"] in CREDIT_CODE_REQUIRED:
-            if "credit_code" in clean and not clean["credit_code"]:
-                fail(
-                    "credit_code",
-                    _(
-                        "Enterprises and social organizations must give their unified social credit code."
-                    ),
-                )
+        # An empty code is "" here; a malformed one is missing, being reported already.
+        if clean.get("unit_type") in CREDIT_CODE_REQUIRED and clean.get("credit_code") == "":
+            fail(
+                "credit_code",
+                _(
+                    "Enterprises and social organizations must give their unified social credit code."
+                ),
+            )
         code = clean.get("credit_code")
         if code:
             if code in self.seen_codes:
@@ -517,6 +520,7 @@ class _RowValidator:
                 _("A unit without a party organization cannot count as organization-covered."),
             )
         if errors:
+            errors.sort(key=lambda error: COLUMN_ORDER[error.column])
             return None, errors
         return (
             MemberUnit(
@@ -545,9 +549,17 @@ class _RowValidator:
         return text
 
     def clean_credit_code(self, column: Column, text: str) -> str:
-        code = credit_codes.normalize(text)
+        code = normalize_code(text)
         if not code:
             return ""
+        if SCIENTIFIC.fullmatch(code):
+            raise ValidationError(
+                _(
+                    "%(code)s is a number in scientific notation: the spreadsheet took the code for "
+                    "a number. Format the column as text and type the code again"
+                )
+                % {"code": text}
+            )
         if len(code) != 18 or any(c not in credit_codes.VALUES for c in code):
             raise ValidationError(
                 _(

@@ -1,13 +1,9 @@
-# Placeholder until the import views land; the import work replaces this file.
-from django.http import Http404
 from django.urls import path
 
+from . import views_import
 
-def _pending(request):
-    raise Http404
-
-
+# Included under "units/import/" in the members namespace.
 urlpatterns = [
-    path("", _pending, name="unit-import"),
-    path("template/", _pending, name="unit-import-template"),
+    path("", views_import.UnitImportView.as_view(), name="unit-import"),
+    path("template/", views_import.UnitImportTemplateView.as_view(), name="unit-import-template"),
 ]

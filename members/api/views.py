@@ -1,17 +1,39 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
 
+from members import imports
 from members.actions import unit_deactivate
 from members.choices import UnitStatus
 from members.exports import unit_export
 from members.filters import MemberUnitFilterSet
 from members.selectors import unit_detail, unit_list
+from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet
 
 from .serializers import MemberUnitDetailSerializer, MemberUnitSerializer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UnitImportSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="XLSX or CSV made from the import template (at most 10 MB)."
+    )
+
+    def validate_file(self, upload):
+        if upload.size > imports.MAX_FILE_SIZE:
+            raise imports.too_large()
+        return upload
+
+
+class UnitImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    total_rows = serializers.IntegerField()
 
 
 class MemberUnitViewSet(HistoryActionMixin, ScopedModelViewSet):
@@ -54,3 +76,32 @@ class MemberUnitViewSet(HistoryActionMixin, ScopedModelViewSet):
         """Download the filtered list as XLSX."""
         queryset = self.filter_queryset(self.get_queryset())
         return unit_export(queryset=queryset, user=request.user)
+
+    @extend_schema(
+        request={"multipart/form-data": UnitImportSerializer},
+        responses={201: UnitImportResultSerializer, 400: ValidationErrorResponseSerializer},
+        filters=False,
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser],
+        filterset_class=None,
+    )
+    def import_units(self, request):
+        """Import units from an XLSX or CSV made from the template: all rows or none; each refused row is named."""
+        if not request.user.is_district_staff:
+            raise PermissionDenied()
+        params = UnitImportSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        try:
+            result = imports.import_units(params.validated_data["file"], user=request.user)
+        except imports.ImportFileError as exc:
+            raise ValidationError({"file": exc.messages}) from exc
+        if not result.ok:
+            raise ValidationError({"file": [str(error) for error in result.errors]})
+        return Response(
+            {"created": result.created, "total_rows": result.total_rows},
+            status=status.HTTP_201_CREATED,
+        )

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from members.demo import DEMO_ACCOUNT_UNIT, units_by_key
 from portal.regions.models import Region
 
 from .choices import Role
@@ -18,6 +19,7 @@ class DemoAccount:
     full_name: str
     email: str
     region_code: str | None = None
+    unit_key: str | None = None  # a unit of members.demo, for a unit contact
 
 
 DEMO_ACCOUNTS = [
@@ -37,14 +39,23 @@ DEMO_ACCOUNTS = [
         "310112008",
     ),
     DemoAccount(
-        "unit", "Unit-demo-2026", Role.UNIT_CONTACT, "张联络", "unit@demo.alliance-portal.local"
+        "unit",
+        "Unit-demo-2026",
+        Role.UNIT_CONTACT,
+        "张联络",
+        "unit@demo.alliance-portal.local",
+        unit_key=DEMO_ACCOUNT_UNIT,
     ),
 ]
 
 
 @transaction.atomic
 def load_accounts() -> list[tuple[DemoAccount, bool]]:
-    """Create the demo accounts that are missing; an existing account (and its password) is left alone."""
+    """Create the demo accounts that are missing; an existing account (and its password) is left alone.
+
+    Load the demo units first: the unit contact speaks for one of them.
+    """
+    units = units_by_key() if any(a.unit_key for a in DEMO_ACCOUNTS) else {}
     regions = {
         r.code: r
         for r in Region.objects.filter(
@@ -59,6 +70,7 @@ def load_accounts() -> list[tuple[DemoAccount, bool]]:
             defaults={
                 "role": account.role,
                 "region": regions.get(account.region_code),
+                "unit": units.get(account.unit_key),
                 "last_name": family,
                 "first_name": given,
                 "email": account.email,

@@ -48,7 +48,9 @@ class ValidationErrorItemSerializer(serializers.Serializer):
 
 
 class ValidationErrorResponseSerializer(serializers.Serializer):
-    """The 400 body of an action whose query parameters are checked by a serializer of its own."""
+    """The 400 body of an action that checks its input itself: a validation error, or a body that does not parse."""
 
-    type = serializers.ChoiceField(choices=[("validation_error", "validation_error")])
+    type = serializers.ChoiceField(
+        choices=[("validation_error", "validation_error"), ("client_error", "client_error")]
+    )
     errors = ValidationErrorItemSerializer(many=True)

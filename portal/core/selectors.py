@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from alliances.models import Alliance
+from members.models import MemberUnit
 from portal.accounts.choices import Role
 from portal.accounts.models import User
 from portal.regions.choices import RegionLevel
@@ -24,7 +26,32 @@ def dashboard_overview(*, user: User) -> dict[str, Any]:
         .annotate(n=Count("id"))
         .order_by()
     )
+    units = MemberUnit.objects.restrict(user).active()
+    if user.is_street_secretary and user.region_id:
+        units = units.filter(region__path__startswith=user.region.path)
+    unit_figures = units.aggregate(
+        total=Count("id"),
+        org_covered=Count("id", filter=Q(org_covered=True)),
+        work_covered=Count("id", filter=Q(work_covered=True)),
+    )
+    total = unit_figures["total"]
     cards = [
+        {
+            "key": "alliances",
+            "label": _("Active alliances"),
+            "value": Alliance.objects.restrict(user).active().count(),
+        },
+        {"key": "units", "label": _("Active member units"), "value": total},
+        {
+            "key": "org-coverage",
+            "label": _("Organization coverage"),
+            "value": f"{unit_figures['org_covered'] / total:.1%}" if total else "—",
+        },
+        {
+            "key": "work-coverage",
+            "label": _("Work coverage"),
+            "value": f"{unit_figures['work_covered'] / total:.1%}" if total else "—",
+        },
         {"key": "regions", "label": _("Regions"), "value": sum(by_level.values())},
         {
             "key": "subdistricts",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import AllianceFactory, MemberUnitFactory, MembershipFactory
+from tests.factories import AllianceFactory, MembershipFactory, MemberUnitFactory
 from tests.portal.test_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,7 +18,9 @@ CHART_NAMES = """el => {
 def test_find_a_unit_add_it_to_an_alliance_and_see_it_in_the_org_chart(page, staff_user, region):
     hub = AllianceFactory(name="虹桥枢纽党建共同体", short_name="枢纽共同体", kind="hub")
     bio = AllianceFactory(name="生物医药产业党建联盟", short_name="生物医药", parent=hub)
-    MembershipFactory(alliance=bio, unit=MemberUnitFactory(name="上海联合样本有限公司", region=region))
+    MembershipFactory(
+        alliance=bio, unit=MemberUnitFactory(name="上海联合样本有限公司", region=region)
+    )
     MemberUnitFactory(name="上海虹桥精准医疗科技有限公司", region=region)
     MemberUnitFactory(name="上海七宝装备有限公司", region=region)
 
@@ -35,7 +37,9 @@ def test_find_a_unit_add_it_to_an_alliance_and_see_it_in_the_org_chart(page, sta
     join.get_by_label("党建联盟").select_option(label="生物医药产业党建联盟")
     join.get_by_label("角色").select_option(value="deputy")
     join.get_by_role("button", name="添加").click()
-    page.get_by_test_id("current-alliances").get_by_role("link", name="生物医药产业党建联盟").click()
+    page.get_by_test_id("current-alliances").get_by_role(
+        "link", name="生物医药产业党建联盟"
+    ).click()
 
     assert "上海虹桥精准医疗科技有限公司" in page.get_by_test_id("members-deputy").inner_text()
     chart = page.get_by_test_id("org-chart")

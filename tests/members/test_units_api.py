@@ -213,4 +213,6 @@ def test_api_export_follows_the_filters(staff_api, network):
     response = staff_api.get(f"{LIST}export/", {"key_target": "true"})
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["上海七宝智能装备有限公司"]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        "上海七宝智能装备有限公司"
+    ]

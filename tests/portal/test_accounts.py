@@ -5,6 +5,8 @@ from django.core.management import call_command
 from django.db import IntegrityError
 from django.urls import reverse
 
+from alliances.models import Alliance, Membership
+from members.models import MemberUnit
 from portal.accounts.choices import Role
 from portal.accounts.models import User
 from portal.regions.models import Region
@@ -150,20 +152,21 @@ def test_users_see_only_themselves_unless_staff(staff_user, secretary_user, unit
 def test_load_demo_is_idempotent_and_creates_one_account_per_role(capsys):
     call_command("load_demo")
     first = capsys.readouterr().out
-    snapshot = (
-        Region.objects.count(),
-        User.objects.count(),
-        Region.history.count(),
-        User.history.count(),
-    )
+
+    def snapshot():
+        return [
+            (model.objects.count(), model.history.count())
+            for model in (Region, MemberUnit, Alliance, Membership, User)
+        ]
+
+    loaded = snapshot()
     call_command("load_demo")
-    assert (
-        Region.objects.count(),
-        User.objects.count(),
-        Region.history.count(),
-        User.history.count(),
-    ) == snapshot
+    assert snapshot() == loaded
     assert {u.role for u in User.objects.all()} == set(Role.values)
+    unit_contact = User.objects.get(username="unit")
+    assert unit_contact.check_password("Unit-demo-2026")
+    assert unit_contact.unit is not None
+    assert unit_contact.unit.memberships.filter(left_on__isnull=True).exists()
     assert "Staff-demo-2026" in first
     xinhong = User.objects.get(username="xinhong")
     assert xinhong.region.name == "新虹街道"
@@ -186,3 +189,17 @@ def test_promoting_a_user_to_district_staff_opens_the_admin(client, unit_user):
     unit_user.save()
     client.force_login(unit_user)
     assert client.get("/admin/").status_code == 200
+
+
+def test_dashboard_shows_network_figures_for_the_secretary_street(client, secretary_user, region):
+    from tests.factories import AllianceFactory, MemberUnitFactory
+
+    AllianceFactory()
+    MemberUnitFactory(region=region, org_covered=True)
+    MemberUnitFactory(region=region, org_covered=False, party_org_type="none")
+    MemberUnitFactory(region__code="310104003", org_covered=True)
+    client.force_login(secretary_user)
+    cards = {c["key"]: c["value"] for c in client.get(reverse("dashboard")).context["cards"]}
+    assert cards["alliances"] == 1
+    assert cards["units"] == 2
+    assert cards["org-coverage"] == "50.0%"

@@ -1,6 +1,9 @@
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from alliances.demo import load_alliances, load_memberships
+from members.demo import load_units
 from portal.accounts.demo import load_accounts
 from portal.regions.demo import load_regions
 
@@ -8,12 +11,35 @@ from portal.regions.demo import load_regions
 class Command(BaseCommand):
     help = "Load the demo network from the seed articles and one account per role (idempotent)."
 
+    @transaction.atomic
     def handle(self, *args, **options):
+        # Each step needs the one before: units sit in regions, alliances have lead units and
+        # regions, memberships join units to alliances, and the unit contact speaks for a unit.
         created, updated = load_regions()
         self.stdout.write(
             _("Regions: %(created)d created, %(updated)d corrected.")
             % {"created": created, "updated": updated}
         )
+        created, updated = load_units()
+        self.stdout.write(
+            _("Member units: %(created)d created, %(updated)d corrected.")
+            % {"created": created, "updated": updated}
+        )
+        created, updated = load_alliances()
+        self.stdout.write(
+            _("Alliances: %(created)d created, %(updated)d corrected.")
+            % {"created": created, "updated": updated}
+        )
+        created, ended = load_memberships()
+        self.stdout.write(
+            _("Memberships: %(created)d created, %(ended)d of them already ended.")
+            % {"created": created, "ended": ended}
+        )
+        accounts = load_accounts()
+        self.stdout.write(
+            _("Demo accounts: %(created)d created.")
+            % {"created": sum(created for _account, created in accounts)}
+        )
         self.stdout.write(_("Demo accounts (user name / password / role):"))
-        for account, _created in load_accounts():
+        for account, _created in accounts:
             self.stdout.write(f"  {account.username:<10} {account.password:<20} {account.role}")
