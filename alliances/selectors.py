@@ -147,7 +147,7 @@ def echarts_tree(nodes: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
                 "top": "2%",
                 "left": "12%",
                 "bottom": "2%",
-                "right": "22%",
+                "right": "30%",
                 "symbolSize": 9,
                 "initialTreeDepth": -1,
                 "label": {

@@ -10,7 +10,7 @@ from django.views.generic import CreateView, DetailView, ListView, TemplateView,
 
 from members.models import MemberUnit
 from portal.core.history import history_entries
-from portal.core.mixins import DistrictStaffRequiredMixin
+from portal.core.mixins import DistrictStaffRequiredMixin, FilteredListMixin
 
 from . import actions
 from .filters import AllianceFilterSet
@@ -35,25 +35,15 @@ def chart_height_class(option: dict) -> str:
     return "chart-h-2400"
 
 
-class AllianceListView(ListView):
+class AllianceListView(FilteredListMixin, ListView):
     """The public directory of alliances with its filters."""
 
     template_name = "alliances/alliance_list.html"
     paginate_by = 50
+    filterset_class = AllianceFilterSet
 
-    def get_queryset(self):
-        self.filterset = AllianceFilterSet(
-            self.request.GET, queryset=alliance_list(user=self.request.user)
-        )
-        return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query"] = query.urlencode()
-        return context
+    def get_base_queryset(self):
+        return alliance_list(user=self.request.user)
 
 
 class AllianceChartView(TemplateView):

@@ -10,7 +10,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from alliances.actions import membership_add
 from portal.core.history import history_entries
-from portal.core.mixins import DistrictStaffRequiredMixin
+from portal.core.mixins import DistrictStaffRequiredMixin, FilteredListMixin
 
 from .actions import unit_deactivate
 from .exports import unit_export
@@ -20,18 +20,15 @@ from .models import MemberUnit
 from .selectors import unit_contacts, unit_detail, unit_list
 
 
-class UnitListView(LoginRequiredMixin, ListView):
+class UnitListView(LoginRequiredMixin, FilteredListMixin, ListView):
     """The unit directory with its filters; `?format=xlsx` downloads the filtered list."""
 
     template_name = "members/unit_list.html"
     paginate_by = 50
+    filterset_class = MemberUnitFilterSet
 
-    def get_queryset(self):
-        self.filterset = MemberUnitFilterSet(
-            self.request.GET, queryset=unit_list(user=self.request.user)
-        )
-        qs = self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
-        return qs.order_by("name", "id")
+    def get_base_queryset(self):
+        return unit_list(user=self.request.user).order_by("name", "id")
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "xlsx":
@@ -43,10 +40,6 @@ class UnitListView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query"] = query.urlencode()
         context["rows"] = [
             (unit, unit_contacts(user=self.request.user, unit=unit))
             for unit in context["object_list"]

@@ -20,3 +20,25 @@ class DistrictStaffRequiredMixin(UserPassesTestMixin):
     def test_func(self) -> bool:
         user = self.request.user
         return user.is_authenticated and user.is_district_staff
+
+
+class FilteredListMixin:
+    """A list page driven by the same FilterSet as its API list; a wrong filter value lists nothing and says why."""
+
+    filterset_class = None
+
+    def get_base_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(self.request.GET, queryset=self.get_base_queryset())
+        return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("format", None)
+        context["query"] = query.urlencode()
+        return context

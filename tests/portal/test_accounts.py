@@ -203,3 +203,10 @@ def test_dashboard_shows_network_figures_for_the_secretary_street(client, secret
     assert cards["alliances"] == 1
     assert cards["units"] == 2
     assert cards["org-coverage"] == "50.0%"
+
+
+def test_pages_stay_chinese_whatever_the_browser_asks_until_english_is_chosen(client):
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "党建联盟门户" in html
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Alliance Portal" in client.get(reverse("home")).content.decode()
