@@ -5,6 +5,7 @@ import random
 import zipfile
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 IMPORT_URL = "/units/import/"
 TEMPLATE_URL = "/units/import/template/"
 HEADERS = [column.template_header for column in imports.COLUMNS]
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"english": True}  # pages follow the language switch (a cookie), not Accept-Language
 
 
 def code(n: int) -> str:
@@ -83,8 +84,10 @@ def staff_client(client, staff_user):
     return client
 
 
-def post(client, upload, **extra):
-    return client.post(IMPORT_URL, {"file": upload}, **extra)
+def post(client, upload, *, english=False):
+    if english:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client.post(IMPORT_URL, {"file": upload})
 
 
 def refused(response) -> list[tuple[int, str, str]]:
