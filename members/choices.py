@@ -54,3 +54,14 @@ class UnitStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     REJECTED = "rejected", _("Rejected")
     INACTIVE = "inactive", _("Inactive")
+
+
+class RegistrationStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("E-mail not yet confirmed")
+    SUBMITTED = "submitted", _("Awaiting review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+# A credit code may be under review in one registration at a time.
+REGISTRATION_PENDING = [RegistrationStatus.UNCONFIRMED, RegistrationStatus.SUBMITTED]

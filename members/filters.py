@@ -8,8 +8,8 @@ from alliances.models import Alliance, Membership
 from portal.core.filters import StrictBooleanFilter
 from portal.regions.models import Region
 
-from .choices import Industry, PartyOrgType, UnitStatus, UnitType
-from .models import MemberUnit
+from .choices import Industry, PartyOrgType, RegistrationStatus, UnitStatus, UnitType
+from .models import MemberUnit, Registration
 
 
 class MemberUnitFilterSet(django_filters.FilterSet):
@@ -69,3 +69,33 @@ class MemberUnitFilterSet(django_filters.FilterSet):
         return queryset.filter(
             pk__in=Membership.objects.current().filter(alliance=value).values("unit_id")
         )
+
+
+class RegistrationFilterSet(django_filters.FilterSet):
+    """One filter set for the registration queue and /api/v1/registrations/."""
+
+    q = django_filters.CharFilter(label=_("name or credit code"), method="filter_q")
+    status = django_filters.MultipleChoiceFilter(
+        label=_("status"), choices=RegistrationStatus.choices
+    )
+    region = django_filters.CharFilter(
+        label=_("region (code)"),
+        method="filter_region",
+        help_text=_("The region with this code and everything below it."),
+    )
+
+    class Meta:
+        model = Registration
+        fields = ["q", "status", "region"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(credit_code__startswith=value.upper()))
+
+    def filter_region(self, queryset, name, value):
+        root = Region.objects.filter(code=value).only("path").first()
+        if root is None:
+            return queryset.none()
+        return queryset.filter(region__path__startswith=root.path)

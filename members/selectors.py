@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from alliances.models import Membership
+from alliances.models import Alliance, Membership
 from portal.core.masking import mask_email, mask_phone
 
-from .models import MemberUnit
+from .models import MemberUnit, Registration
 
 
 def unit_list(*, user) -> QuerySet[MemberUnit]:
@@ -47,3 +47,25 @@ def unit_contacts(*, user, unit: MemberUnit) -> dict[str, str]:
         "contact_phone": mask_phone(unit.contact_phone),
         "contact_email": mask_email(unit.contact_email),
     }
+
+
+def registration_list(*, user) -> QuerySet[Registration]:
+    """Registrations as the review queue shows them, in one query."""
+    return Registration.objects.restrict(user).select_related("region", "decided_by")
+
+
+def registration_detail(*, user) -> QuerySet[Registration]:
+    return (
+        registration_list(user=user)
+        .select_related("region__parent", "unit")
+        .prefetch_related(Prefetch("alliances", queryset=Alliance.objects.order_by("name")))
+    )
+
+
+def registration_similar_units(*, registration: Registration) -> QuerySet[MemberUnit]:
+    """Existing units that may be the same: the same credit code, or the same region and name start."""
+    similar = Q(credit_code=registration.credit_code)
+    prefix = registration.name.strip()[:4]
+    if prefix:
+        similar |= Q(region_id=registration.region_id, name__startswith=prefix)
+    return MemberUnit.objects.filter(similar).select_related("region").order_by("name")[:10]

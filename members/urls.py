@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import views, views_registration
 
 app_name = "members"
 
@@ -12,4 +12,42 @@ urlpatterns = [
     path("units/<int:pk>/edit/", views.UnitUpdateView.as_view(), name="unit-update"),
     path("units/<int:pk>/deactivate/", views.UnitDeactivateView.as_view(), name="unit-deactivate"),
     path("units/<int:pk>/join/", views.UnitJoinView.as_view(), name="unit-join"),
+    path(
+        "register/", views_registration.RegistrationCreateView.as_view(), name="registration-create"
+    ),
+    path(
+        "register/sent/",
+        views_registration.RegistrationSentView.as_view(),
+        name="registration-sent",
+    ),
+    path(
+        "register/confirm/<str:token>/",
+        views_registration.RegistrationConfirmView.as_view(),
+        name="registration-confirm",
+    ),
+    path(
+        "register/status/<str:token>/",
+        views_registration.RegistrationStatusView.as_view(),
+        name="registration-status",
+    ),
+    path(
+        "registrations/",
+        views_registration.RegistrationListView.as_view(),
+        name="registration-list",
+    ),
+    path(
+        "registrations/<int:pk>/",
+        views_registration.RegistrationDetailView.as_view(),
+        name="registration-detail",
+    ),
+    path(
+        "registrations/<int:pk>/approve/",
+        views_registration.RegistrationDecisionView.as_view(decision="approve"),
+        name="registration-approve",
+    ),
+    path(
+        "registrations/<int:pk>/reject/",
+        views_registration.RegistrationDecisionView.as_view(decision="reject"),
+        name="registration-reject",
+    ),
 ]

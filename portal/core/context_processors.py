@@ -14,7 +14,12 @@ def navigation(request):
         items.append((_("Units"), reverse("members:unit-list"), "buildings"))
     if user.is_authenticated and (user.is_district_staff or user.is_street_secretary):
         items.append((_("Insight"), reverse("alliances:insight"), "lightbulb"))
+        items.append((_("Registrations"), reverse("members:registration-list"), "inbox"))
     items.append((_("Regions"), reverse("regions:tree"), "geo-alt"))
+    if not user.is_authenticated:
+        items.append(
+            (_("Register your unit"), reverse("members:registration-create"), "pencil-square")
+        )
     if user.is_authenticated:
         items.append((_("API"), reverse("api-docs"), "code-slash"))
     if user.is_authenticated and user.is_district_staff:

@@ -1,0 +1,227 @@
+"""/api/v1/registrations/: anyone registers; staff and street secretaries review."""
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
+
+from alliances.models import Alliance
+from members.filters import RegistrationFilterSet
+from members.models import Registration
+from members.registration_actions import (
+    registration_approve,
+    registration_code_check,
+    registration_confirm,
+    registration_rate_exceeded,
+    registration_reject,
+    registration_submit,
+)
+from members.selectors import registration_detail, registration_list
+from portal.api.openapi import ValidationErrorResponseSerializer
+from portal.api.permissions import ScopedPermission
+from portal.api.viewsets import ScopedViewSetMixin
+
+FIELDS = [
+    "name",
+    "credit_code",
+    "unit_type",
+    "region",
+    "address",
+    "industry",
+    "party_org_type",
+    "party_member_count",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "alliances",
+]
+
+
+class RegistrationCreateSerializer(serializers.ModelSerializer):
+    alliances = serializers.PrimaryKeyRelatedField(
+        many=True,
+        required=False,
+        queryset=Alliance.objects.active(),
+        help_text=_("Active alliances the unit wishes to join."),
+    )
+
+    class Meta:
+        model = Registration
+        fields = FIELDS
+        # The pending-code constraint is checked in validate_credit_code, with a clear message.
+        validators = []
+
+    def validate_credit_code(self, value):
+        return registration_code_check(value)
+
+    def validate_region(self, value):
+        from members.forms_registration import REGISTRATION_LEVELS
+
+        if not value.is_active or value.level not in REGISTRATION_LEVELS:
+            raise serializers.ValidationError(
+                _("Choose an active subdistrict, community or grid."), code="invalid"
+            )
+        return value
+
+
+class RegistrationCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    region_code = serializers.CharField(source="region.code", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+
+    class Meta:
+        model = Registration
+        fields = [
+            "id",
+            *FIELDS,
+            "region_code",
+            "region_name",
+            "status",
+            "confirmed_at",
+            "reject_reason",
+            "decided_by",
+            "decided_at",
+            "unit",
+            "submitter_ip",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class RegistrationConfirmSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=64, help_text=_("The token of the e-mailed link."))
+
+
+class RegistrationRejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text=_("Mailed to the contact."))
+
+
+class IsReviewer(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return user.is_authenticated and (user.is_district_staff or user.is_street_secretary)
+
+
+class RegistrationThrottle(BaseThrottle):
+    """REGISTRATION_RATE_LIMIT per client address, shared with the registration form."""
+
+    def allow_request(self, request, view) -> bool:
+        return not registration_rate_exceeded(ip=request.META.get("REMOTE_ADDR"))
+
+
+def base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+class RegistrationViewSet(
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Registrations of units. Anyone may register; district staff and street secretaries (their subtree) review."""
+
+    serializer_class = RegistrationSerializer
+    filterset_class = RegistrationFilterSet
+    search_fields = ["name", "credit_code"]
+    ordering_fields = ["created_at", "name"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return registration_detail(user=self.request.user)
+        return registration_list(user=self.request.user).prefetch_related("alliances")
+
+    def get_permissions(self):
+        if self.action in {"create", "confirm"}:
+            return [AllowAny()]
+        return [ScopedPermission(), IsReviewer()]
+
+    def get_throttles(self):
+        return [RegistrationThrottle()] if self.action == "create" else []
+
+    def throttled(self, request, wait):
+        detail = f"{gettext('Too many registrations were submitted from your address.')} {gettext('Please try again in an hour.')}"
+        raise Throttled(detail=detail)
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return RegistrationCreateSerializer
+        return RegistrationSerializer
+
+    @extend_schema(
+        responses={201: RegistrationCreatedSerializer, 400: ValidationErrorResponseSerializer}
+    )
+    def create(self, request, *args, **kwargs):
+        """Register a unit; the contact receives a link to confirm the e-mail address."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        registration = registration_submit(
+            data=serializer.validated_data,
+            ip=request.META.get("REMOTE_ADDR"),
+            base_url=base_url(request),
+        )
+        return Response(
+            {"id": registration.pk, "status": registration.status},
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        request=RegistrationConfirmSerializer,
+        responses={200: RegistrationCreatedSerializer, 400: ValidationErrorResponseSerializer},
+        filters=False,
+    )
+    @action(detail=False, methods=["post"], filterset_class=None, pagination_class=None)
+    def confirm(self, request):
+        """Confirm the contact's e-mail address with the token of the e-mailed link."""
+        params = RegistrationConfirmSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        registration = registration_confirm(
+            token=params.validated_data["token"], base_url=base_url(request)
+        )
+        return Response({"id": registration.pk, "status": registration.status})
+
+    @extend_schema(
+        request=None,
+        responses={200: RegistrationSerializer, 400: ValidationErrorResponseSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def approve(self, request, pk=None):
+        """Approve: create the unit and its contact's account (mailed a link to set a password)."""
+        registration = registration_approve(
+            registration=self.get_object(), by=request.user, base_url=base_url(request)
+        )
+        return Response(RegistrationSerializer(self._reload(registration)).data)
+
+    @extend_schema(
+        request=RegistrationRejectSerializer,
+        responses={200: RegistrationSerializer, 400: ValidationErrorResponseSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def reject(self, request, pk=None):
+        """Reject with a reason, which is mailed to the contact."""
+        registration = self.get_object()
+        params = RegistrationRejectSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        registration = registration_reject(
+            registration=registration,
+            by=request.user,
+            reason=params.validated_data["reason"],
+            base_url=base_url(request),
+        )
+        return Response(RegistrationSerializer(self._reload(registration)).data)
+
+    def _reload(self, registration: Registration) -> Registration:
+        return registration_detail(user=self.request.user).get(pk=registration.pk)

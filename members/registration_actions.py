@@ -1,0 +1,284 @@
+"""Writes on registrations: submit, confirm the e-mail address, approve or reject."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from portal.accounts.choices import Role
+from portal.accounts.models import User
+
+from .choices import RegistrationStatus, UnitStatus
+from .credit_code import normalize
+from .models import MemberUnit, Registration
+
+DEFAULT_BASE_URL = "http://localhost:8000"
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def registration_rate_exceeded(*, ip: str | None) -> bool:
+    """Count one submission from `ip`; True once it is over REGISTRATION_RATE_LIMIT (e.g. "5/h")."""
+    limit, _sep, unit = getattr(settings, "REGISTRATION_RATE_LIMIT", "5/h").partition("/")
+    period = PERIODS[(unit or "h")[0]]
+    bucket = int(time.time() // period)
+    key = f"registration-rate:{ip or 'unknown'}:{bucket}"
+    cache.add(key, 0, timeout=period)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, timeout=period)
+        count = 1
+    return count > int(limit)
+
+
+def confirm_cutoff() -> datetime:
+    """Registrations made before this moment can no longer be confirmed (REGISTRATION_CONFIRM_HOURS)."""
+    hours = getattr(settings, "REGISTRATION_CONFIRM_HOURS", 48)
+    return timezone.now() - timedelta(hours=hours)
+
+
+def registration_code_check(code: str) -> str:
+    """The normalized code, refused when a unit or a pending registration already holds it."""
+    code = normalize(code)
+    if MemberUnit.objects.filter(credit_code=code).exists():
+        raise ValidationError(
+            _("This credit code already belongs to a member unit of the network."), code="unique"
+        )
+    pending = Registration.objects.pending().exclude(
+        pk__in=Registration.objects.unconfirmed_since(confirm_cutoff()).values("pk")
+    )
+    if pending.filter(credit_code=code).exists():
+        raise ValidationError(
+            _("A registration with this credit code is already under review."), code="unique"
+        )
+    return code
+
+
+def _pending_duplicate() -> ValidationError:
+    return ValidationError(
+        {
+            "credit_code": ValidationError(
+                _("A registration with this credit code is already under review."), code="unique"
+            )
+        }
+    )
+
+
+def _mail(*, template: str, context: dict[str, Any], to: str) -> None:
+    """Send after the transaction commits, in the site's language (Chinese)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"members/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"members/email/{template}.txt", context)
+
+    def send() -> None:
+        send_mail(subject, body, None, [to])
+
+    transaction.on_commit(send)
+
+
+def _absolute(base_url: str | None, path: str) -> str:
+    base = (base_url or getattr(settings, "PORTAL_BASE_URL", DEFAULT_BASE_URL)).rstrip("/")
+    return f"{base}{path}"
+
+
+def status_url(registration: Registration, base_url: str | None = None) -> str:
+    return _absolute(
+        base_url, reverse("members:registration-status", args=[registration.status_token])
+    )
+
+
+@transaction.atomic
+def registration_submit(
+    *, data: dict[str, Any], ip: str | None, base_url: str | None = None
+) -> Registration:
+    """Record a registration, unconfirmed, and mail its contact the confirmation link."""
+    data = dict(data)
+    alliances = data.pop("alliances", None) or []
+    data["credit_code"] = normalize(data.get("credit_code", ""))
+    if MemberUnit.objects.filter(credit_code=data["credit_code"]).exists():
+        raise ValidationError(
+            {
+                "credit_code": ValidationError(
+                    _("This credit code already belongs to a member unit of the network."),
+                    code="unique",
+                )
+            }
+        )
+    # A registration never confirmed in time gives its code up, so that a typo in an e-mail address
+    # cannot block a unit for good.
+    for stale in Registration.objects.unconfirmed_since(confirm_cutoff()).filter(
+        credit_code=data["credit_code"]
+    ):
+        stale.status = RegistrationStatus.REJECTED
+        stale.reject_reason = _("The e-mail address was not confirmed in time.")
+        stale.decided_at = timezone.now()
+        stale.save(update_fields=["status", "reject_reason", "decided_at"])
+    registration = Registration(**data, submitter_ip=ip, status=RegistrationStatus.UNCONFIRMED)
+    registration.full_clean(validate_constraints=False)
+    try:
+        # A concurrent registration of the same code loses here: the partial unique constraint decides.
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError as exc:
+        raise _pending_duplicate() from exc
+    registration.alliances.set(alliances)
+    confirm_url = _absolute(
+        base_url, reverse("members:registration-confirm", args=[registration.confirm_token])
+    )
+    _mail(
+        template="registration_confirm",
+        context={"registration": registration, "confirm_url": confirm_url},
+        to=registration.contact_email,
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_confirm(*, token: str, base_url: str | None = None) -> Registration:
+    """The contact followed the link: the registration goes to review (again following it changes nothing)."""
+    registration = (
+        Registration.objects.select_for_update().filter(confirm_token=token or "").first()
+        if token
+        else None
+    )
+    if registration is None:
+        raise ValidationError({"token": _("This confirmation link is not valid.")})
+    if registration.status != RegistrationStatus.UNCONFIRMED:
+        return registration
+    if registration.created_at < confirm_cutoff():
+        raise ValidationError(
+            {"token": _("This confirmation link has expired; please register again.")}
+        )
+    registration.status = RegistrationStatus.SUBMITTED
+    registration.confirmed_at = timezone.now()
+    registration.save(update_fields=["status", "confirmed_at"])
+    _mail(
+        template="registration_submitted",
+        context={"registration": registration, "status_url": status_url(registration, base_url)},
+        to=registration.contact_email,
+    )
+    return registration
+
+
+def _username_for(email: str) -> str:
+    base = email.strip().lower()[:140]
+    username, number = base, 1
+    while User.objects.filter(username=username).exists():
+        number += 1
+        username = f"{base}-{number}"
+    return username
+
+
+def _lock_for_decision(registration: Registration) -> Registration:
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != RegistrationStatus.SUBMITTED:
+        raise ValidationError(
+            {"status": _("Only a registration awaiting review can be approved or rejected.")}
+        )
+    return registration
+
+
+@transaction.atomic
+def registration_approve(
+    *, registration: Registration, by: User, base_url: str | None = None
+) -> Registration:
+    """Create the unit and its contact's account; mail the contact a link to set a password."""
+    registration = _lock_for_decision(registration)
+    unit = MemberUnit(
+        name=registration.name,
+        credit_code=registration.credit_code,
+        unit_type=registration.unit_type,
+        region_id=registration.region_id,
+        address=registration.address,
+        industry=registration.industry,
+        party_org_type=registration.party_org_type,
+        party_member_count=registration.party_member_count,
+        contact_name=registration.contact_name,
+        contact_phone=registration.contact_phone,
+        contact_email=registration.contact_email,
+        status=UnitStatus.ACTIVE,
+    )
+    try:
+        # A unit may have been created with this code since the registration arrived.
+        with transaction.atomic():
+            unit.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {
+                "credit_code": _(
+                    "A member unit with this credit code was created meanwhile; reject this registration instead."
+                )
+            }
+        ) from exc
+    contact = User(
+        username=_username_for(registration.contact_email),
+        email=registration.contact_email,
+        last_name=registration.contact_name,
+        role=Role.UNIT_CONTACT,
+        unit=unit,
+        phone=registration.contact_phone,
+    )
+    contact.set_unusable_password()
+    contact.save()
+    registration.status = RegistrationStatus.APPROVED
+    registration.unit = unit
+    registration.decided_by = by
+    registration.decided_at = timezone.now()
+    registration.save(update_fields=["status", "unit", "decided_by", "decided_at"])
+    password_url = _absolute(
+        base_url,
+        reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(contact.pk)),
+                "token": default_token_generator.make_token(contact),
+            },
+        ),
+    )
+    _mail(
+        template="registration_approved",
+        context={
+            "registration": registration,
+            "username": contact.username,
+            "password_url": password_url,
+            "alliances": list(registration.alliances.order_by("name")),
+        },
+        to=registration.contact_email,
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_reject(
+    *, registration: Registration, by: User, reason: str, base_url: str | None = None
+) -> Registration:
+    """Refuse the registration and mail the contact the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the rejection.")})
+    registration = _lock_for_decision(registration)
+    registration.status = RegistrationStatus.REJECTED
+    registration.reject_reason = reason
+    registration.decided_by = by
+    registration.decided_at = timezone.now()
+    registration.save(update_fields=["status", "reject_reason", "decided_by", "decided_at"])
+    _mail(
+        template="registration_rejected",
+        context={"registration": registration, "status_url": status_url(registration, base_url)},
+        to=registration.contact_email,
+    )
+    return registration

@@ -1,0 +1,149 @@
+"""Registration pages: the public form and its links, and the review queue for staff and secretaries."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from portal.core.mixins import FilteredListMixin
+from portal.core.scoping import CHANGE
+
+from .filters import RegistrationFilterSet
+from .forms_registration import RegistrationForm, RegistrationRejectForm
+from .models import Registration
+from .registration_actions import (
+    registration_approve,
+    registration_confirm,
+    registration_rate_exceeded,
+    registration_reject,
+    registration_submit,
+)
+from .selectors import registration_detail, registration_list, registration_similar_units
+
+
+def base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+class RegistrationCreateView(FormView):
+    """The public registration form; no sign-in."""
+
+    template_name = "members/registration_form.html"
+    form_class = RegistrationForm
+
+    def post(self, request, *args, **kwargs):
+        if registration_rate_exceeded(ip=request.META.get("REMOTE_ADDR")):
+            return render(request, "members/registration_limited.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            registration_submit(
+                data=form.registration_data(),
+                ip=self.request.META.get("REMOTE_ADDR"),
+                base_url=base_url(self.request),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        return redirect("members:registration-sent")
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class RegistrationSentView(TemplateView):
+    template_name = "members/registration_sent.html"
+
+
+class RegistrationConfirmView(View):
+    def get(self, request, token):
+        try:
+            registration = registration_confirm(token=token, base_url=base_url(request))
+        except ValidationError as exc:
+            context = {"errors": [e for errors in exc.message_dict.values() for e in errors]}
+            return render(request, "members/registration_link_error.html", context, status=404)
+        return redirect("members:registration-status", token=registration.status_token)
+
+
+class RegistrationStatusView(DetailView):
+    template_name = "members/registration_status.html"
+    context_object_name = "registration"
+    slug_field = "status_token"
+    slug_url_kwarg = "token"
+
+    def get_queryset(self):
+        return Registration.objects.select_related("region").prefetch_related("alliances")
+
+
+class ReviewerRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    def test_func(self) -> bool:
+        user = self.request.user
+        return user.is_district_staff or user.is_street_secretary
+
+
+class RegistrationListView(ReviewerRequiredMixin, FilteredListMixin, ListView):
+    template_name = "members/registration_list.html"
+    paginate_by = 50
+    filterset_class = RegistrationFilterSet
+
+    def get_base_queryset(self):
+        return registration_list(user=self.request.user).order_by("-created_at", "-id")
+
+
+class RegistrationDetailView(ReviewerRequiredMixin, DetailView):
+    template_name = "members/registration_detail.html"
+    context_object_name = "registration"
+
+    def get_queryset(self):
+        return registration_detail(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["similar_units"] = registration_similar_units(registration=self.object)
+        context["reject_form"] = kwargs.get("reject_form") or RegistrationRejectForm()
+        context["can_decide"] = self.object.status == "submitted"
+        return context
+
+
+class RegistrationDecisionView(ReviewerRequiredMixin, View):
+    """Approve or reject (POST only); the scope decides who may."""
+
+    decision = "approve"
+
+    def post(self, request, pk):
+        registration = get_object_or_404(Registration.objects.restrict(request.user, CHANGE), pk=pk)
+        form = RegistrationRejectForm(request.POST) if self.decision == "reject" else None
+        try:
+            if form is None:
+                registration_approve(
+                    registration=registration, by=request.user, base_url=base_url(request)
+                )
+                messages.success(request, _("%(name)s was approved.") % {"name": registration.name})
+            elif form.is_valid():
+                registration_reject(
+                    registration=registration,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    base_url=base_url(request),
+                )
+                messages.success(request, _("%(name)s was rejected.") % {"name": registration.name})
+            else:
+                return self.show(request, pk, form)
+        except ValidationError as exc:
+            for errors in exc.message_dict.values():
+                for error in errors:
+                    messages.error(request, error)
+            return self.show(request, pk, form, status=409)
+        return redirect(registration)
+
+    def show(self, request, pk, form, status=400):
+        view = RegistrationDetailView()
+        view.setup(request, pk=pk)
+        view.object = registration_detail(user=request.user).get(pk=pk)
+        context = view.get_context_data(reject_form=form) if form else view.get_context_data()
+        return view.render_to_response(context, status=status)
