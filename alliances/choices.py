@@ -36,3 +36,15 @@ class MembershipRole(models.TextChoices):
 
 # The order in which an alliance page lists its members.
 ROLE_ORDER = {role: rank for rank, role in enumerate(MembershipRole.values)}
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class JoinRequestSource(models.TextChoices):
+    SELF_SERVICE = "self_service", _("Asked by the unit")
+    REGISTRATION = "registration", _("From the unit's registration")

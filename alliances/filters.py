@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -7,8 +8,8 @@ from members.models import MemberUnit
 from portal.core.filters import StrictBooleanFilter
 from portal.regions.models import Region
 
-from .choices import AllianceKind, AllianceStatus, MembershipRole
-from .models import Alliance, Membership
+from .choices import AllianceKind, AllianceStatus, JoinRequestStatus, MembershipRole
+from .models import Alliance, JoinRequest, Membership
 
 
 class AllianceFilterSet(django_filters.FilterSet):
@@ -67,3 +68,22 @@ class MembershipFilterSet(django_filters.FilterSet):
     class Meta:
         model = Membership
         fields = ["alliance", "unit", "role", "current", "joined_after", "joined_before"]
+
+
+class JoinRequestFilterSet(django_filters.FilterSet):
+    """One filter set for the join request page and /api/v1/join-requests/."""
+
+    status = django_filters.MultipleChoiceFilter(
+        label=_("status"), choices=JoinRequestStatus.choices
+    )
+    alliance = django_filters.ModelChoiceFilter(
+        label=_("alliance"), queryset=Alliance.objects.order_by("name")
+    )
+    # Hidden in the page (too many units for a list); links such as "?unit=5" still filter.
+    unit = django_filters.ModelChoiceFilter(
+        label=_("unit"), queryset=MemberUnit.objects.all(), widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = JoinRequest
+        fields = ["status", "alliance", "unit"]

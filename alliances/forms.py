@@ -94,3 +94,22 @@ class EndForm(forms.Form):
     on = forms.DateField(
         label=_("date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class JoinRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("message to the alliance"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: what your unit would bring to the alliance."),
+    )
+
+
+class JoinRequestDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason for declining"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Mailed to the unit's contacts."),
+    )

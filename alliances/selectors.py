@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from members.choices import UnitStatus
 
 from .choices import ROLE_ORDER
-from .models import Alliance, Membership
+from .models import Alliance, JoinRequest, Membership
 
 
 def alliance_list(*, user) -> QuerySet[Alliance]:
@@ -38,6 +38,24 @@ def _regions_with_parents():
 
 def membership_list(*, user) -> QuerySet[Membership]:
     return Membership.objects.restrict(user).select_related("alliance", "unit", "unit__region")
+
+
+def join_request_list(*, user) -> QuerySet[JoinRequest]:
+    """Join requests the user may see, with what a list row shows, newest first."""
+    return (
+        JoinRequest.objects.restrict(user)
+        .select_related("alliance", "unit", "requested_by", "decided_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def join_requests_for_unit(*, unit) -> QuerySet[JoinRequest]:
+    """A unit's own join requests, newest first (for its contact's pages)."""
+    return (
+        JoinRequest.objects.filter(unit=unit)
+        .select_related("alliance", "decided_by")
+        .order_by("-created_at", "-id")
+    )
 
 
 def members_by_role(memberships: list[Membership]) -> list[tuple[str, list[Membership]]]:

@@ -8,14 +8,16 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 
+from members.choices import UnitStatus
 from members.models import MemberUnit
 from portal.core.history import history_entries
 from portal.core.mixins import DistrictStaffRequiredMixin, FilteredListMixin
 
 from . import actions
+from .choices import AllianceStatus, MembershipRole
 from .filters import AllianceFilterSet
-from .forms import AllianceForm, EndForm, MembershipAddForm
-from .models import Alliance, Membership
+from .forms import AllianceForm, EndForm, JoinRequestForm, MembershipAddForm
+from .models import Alliance, JoinRequest, Membership
 from .selectors import (
     alliance_detail,
     alliance_list,
@@ -98,11 +100,29 @@ class AllianceDetailView(DetailView):
         )
         context["chart_class"] = chart_height_class(option)
         context["chart"] = option
+        if signed_in and user.is_unit_contact and user.unit_id:
+            context["join"] = join_state(alliance=alliance, memberships=memberships, user=user)
         if signed_in and user.is_district_staff:
             context["add_form"] = kwargs.get("add_form") or MembershipAddForm()
             context["end_form"] = EndForm()
             context["history"] = history_entries(alliance, limit=50)
         return context
+
+
+def join_state(*, alliance: Alliance, memberships: list[Membership], user) -> dict | None:
+    """What a unit contact may do on the alliance page: ask to join, withdraw, or leave (at most two queries)."""
+    mine = next((m for m in memberships if m.unit_id == user.unit_id and m.left_on is None), None)
+    if mine is not None:
+        lead = mine.role == MembershipRole.LEAD or alliance.lead_unit_id == user.unit_id
+        return {"state": "lead" if lead else "member", "membership": mine}
+    pending = JoinRequest.objects.pending().filter(alliance=alliance, unit_id=user.unit_id).first()
+    if pending is not None:
+        return {"state": "pending", "request": pending}
+    if alliance.status == AllianceStatus.DISSOLVED:
+        return None
+    if user.unit.status != UnitStatus.ACTIVE:
+        return {"state": "inactive"}
+    return {"state": "can_ask", "form": JoinRequestForm()}
 
 
 class AllianceCreateView(DistrictStaffRequiredMixin, SuccessMessageMixin, CreateView):

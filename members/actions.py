@@ -1,12 +1,32 @@
+"""Writes on member units: deactivation, and the self-service of unit contacts with its review."""
+
 from __future__ import annotations
 
-from django.db import transaction
+import copy
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alliances.models import Membership
+from portal.accounts.choices import Role
+from portal.accounts.models import User
+from portal.core.decisions import record_decision, required_reason
+from portal.core.mail import send_after_commit, set_password_url
 
-from .choices import UnitStatus
-from .models import MemberUnit
+from .choices import (
+    REVIEWED_FIELDS,
+    SELF_SERVICE_FIELDS,
+    ChangeStatus,
+    PartyOrgType,
+    UnitStatus,
+)
+from .credit_code import normalize
+from .models import MemberUnit, Registration, UnitChange
+from .registration_actions import username_for
 
 
 @transaction.atomic
@@ -20,3 +40,194 @@ def unit_deactivate(*, unit: MemberUnit) -> MemberUnit:
     unit.status = UnitStatus.INACTIVE
     unit.save(update_fields=["status", "updated_at"])
     return unit
+
+
+# ---- Self-service: a unit contact keeps the unit's profile and its contacts --------------------
+
+
+def _reviewed_values(unit: MemberUnit) -> dict[str, Any]:
+    return {field: getattr(unit, field) for field in REVIEWED_FIELDS}
+
+
+def _check_proposed_code(*, unit: MemberUnit, code: str | None) -> None:
+    if not code:
+        return
+    if MemberUnit.objects.filter(credit_code=code).exclude(pk=unit.pk).exists():
+        raise ValidationError(
+            {
+                "credit_code": ValidationError(
+                    _("This credit code already belongs to another member unit."), code="unique"
+                )
+            }
+        )
+    if Registration.objects.pending().filter(credit_code=code).exists():
+        raise ValidationError(
+            {
+                "credit_code": ValidationError(
+                    _("A registration with this credit code is already under review."),
+                    code="unique",
+                )
+            }
+        )
+
+
+@transaction.atomic
+def unit_profile_update(*, unit: MemberUnit, by: User, data: dict[str, Any]) -> UnitChange | None:
+    """Apply a unit contact's profile edit.
+
+    Name, credit code and unit type go to staff as one pending `UnitChange` (a newer edit replaces
+    the pending one); every other field applies at once. Returns the pending change, if any.
+    """
+    unit = MemberUnit.objects.select_for_update().get(pk=unit.pk)
+    unknown = set(data) - set(SELF_SERVICE_FIELDS)
+    if unknown:
+        raise ValidationError({field: _("This field cannot be changed here.") for field in unknown})
+    proposed = _reviewed_values(unit)
+    proposed.update({f: data[f] for f in REVIEWED_FIELDS if f in data})
+    proposed["credit_code"] = normalize(proposed["credit_code"] or "") or None
+    proposed["name"] = (proposed["name"] or "").strip()
+    # The whole proposed profile must be valid, so that approving it later cannot fail on a rule.
+    candidate = copy.copy(unit)
+    if data.get("party_org_type") == PartyOrgType.NONE:
+        candidate.org_covered = False
+    for field, value in {**data, **proposed}.items():
+        setattr(candidate, field, value)
+    candidate.full_clean(validate_unique=False, validate_constraints=False)
+    if proposed["credit_code"] != unit.credit_code:
+        _check_proposed_code(unit=unit, code=proposed["credit_code"])
+
+    immediate = {f: data[f] for f in data if f not in REVIEWED_FIELDS}
+    if immediate.get("party_org_type", unit.party_org_type) == PartyOrgType.NONE:
+        # Without a party organization the unit is no longer organization-covered.
+        immediate["org_covered"] = False
+    changed = [f for f, value in immediate.items() if getattr(unit, f) != value]
+    if changed:
+        for field in changed:
+            setattr(unit, field, immediate[field])
+        unit._history_user = by
+        unit.save(update_fields=[*changed, "updated_at"])
+
+    pending = UnitChange.objects.select_for_update().filter(unit=unit).pending().first()
+    if proposed == _reviewed_values(unit):
+        return pending
+    change = pending or UnitChange(unit=unit)
+    for field, value in proposed.items():
+        setattr(change, field, value)
+    change.requested_by = by
+    change._history_user = by
+    try:
+        with transaction.atomic():
+            change.save()
+    except IntegrityError as exc:  # another edit of the same unit created one meanwhile
+        raise ValidationError(
+            {"name": _("A change of this unit is already awaiting review; reload the page.")}
+        ) from exc
+    return change
+
+
+def _lock_pending_change(change: UnitChange) -> UnitChange:
+    change = UnitChange.objects.select_for_update().select_related("unit").get(pk=change.pk)
+    if change.status != ChangeStatus.PENDING:
+        raise ValidationError(
+            {"status": _("Only a change awaiting review can be approved or rejected.")}
+        )
+    return change
+
+
+def _unit_contact_emails(unit: MemberUnit) -> list[str]:
+    return list(
+        User.objects.filter(unit=unit, role=Role.UNIT_CONTACT, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
+@transaction.atomic
+def unit_change_approve(*, change: UnitChange, by: User) -> UnitChange:
+    """Apply the name, credit code and unit type of a pending change to its unit."""
+    change = _lock_pending_change(change)
+    unit = MemberUnit.objects.select_for_update().get(pk=change.unit_id)
+    for field in REVIEWED_FIELDS:
+        setattr(unit, field, getattr(change, field))
+    unit.full_clean(validate_constraints=False)
+    _check_proposed_code(unit=unit, code=unit.credit_code)
+    unit._history_user = by
+    try:
+        with transaction.atomic():
+            unit.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"credit_code": _("This credit code already belongs to another member unit.")}
+        ) from exc
+    record_decision(change, by=by, status=ChangeStatus.APPROVED)
+    for email in _unit_contact_emails(unit):
+        send_after_commit(
+            template="members/email/unit_change_approved",
+            context={"change": change, "unit": unit},
+            to=email,
+        )
+    return change
+
+
+@transaction.atomic
+def unit_change_reject(*, change: UnitChange, by: User, reason: str) -> UnitChange:
+    """Refuse a pending change; the unit's contacts receive the reason."""
+    reason = required_reason(reason, _("Give the reason for the rejection."))
+    change = _lock_pending_change(change)
+    record_decision(change, by=by, status=ChangeStatus.REJECTED, reject_reason=reason)
+    for email in _unit_contact_emails(change.unit):
+        send_after_commit(
+            template="members/email/unit_change_rejected",
+            context={"change": change, "unit": change.unit},
+            to=email,
+        )
+    return change
+
+
+@transaction.atomic
+def unit_contact_invite(
+    *,
+    unit: MemberUnit,
+    by: User,
+    name: str,
+    email: str,
+    phone: str = "",
+    base_url: str | None = None,
+) -> User:
+    """Give a colleague an account for the same unit; they receive a link to set a password."""
+    unit = MemberUnit.objects.select_for_update().get(pk=unit.pk)
+    if unit.status != UnitStatus.ACTIVE:
+        raise ValidationError({"email": _("Only an active unit can invite contacts.")})
+    email = (email or "").strip()
+    limit = getattr(settings, "UNIT_CONTACTS_MAX", 5)
+    if User.objects.filter(unit=unit, role=Role.UNIT_CONTACT, is_active=True).count() >= limit:
+        raise ValidationError(
+            {"email": _("A unit can have at most %(n)s contacts.") % {"n": limit}}
+        )
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            {"email": _("This e-mail address already has an account in the portal.")}
+        )
+    contact = User(
+        username=username_for(email),
+        email=email,
+        last_name=(name or "").strip(),
+        phone=(phone or "").strip(),
+        role=Role.UNIT_CONTACT,
+        unit=unit,
+    )
+    contact.set_unusable_password()
+    contact.full_clean(exclude=["password"], validate_constraints=False)
+    contact._history_user = by
+    contact.save()
+    send_after_commit(
+        template="members/email/contact_invited",
+        context={
+            "unit": unit,
+            "inviter": by,
+            "username": contact.username,
+            "password_url": set_password_url(contact, base_url),
+        },
+        to=email,
+    )
+    return contact

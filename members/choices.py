@@ -65,3 +65,26 @@ class RegistrationStatus(models.TextChoices):
 
 # A credit code may be under review in one registration at a time.
 REGISTRATION_PENDING = [RegistrationStatus.UNCONFIRMED, RegistrationStatus.SUBMITTED]
+
+
+class ChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+# What a unit contact changes only with staff's approval; the rest of the profile applies at once.
+REVIEWED_FIELDS = ("name", "credit_code", "unit_type")
+# The profile a unit contact keeps; coverage, instructor and key-target flags are staff's to set.
+SELF_SERVICE_FIELDS = (
+    *REVIEWED_FIELDS,
+    "region",
+    "address",
+    "industry",
+    "employee_count",
+    "party_org_type",
+    "party_member_count",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)

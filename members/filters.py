@@ -8,8 +8,8 @@ from alliances.models import Alliance, Membership
 from portal.core.filters import StrictBooleanFilter
 from portal.regions.models import Region
 
-from .choices import Industry, PartyOrgType, RegistrationStatus, UnitStatus, UnitType
-from .models import MemberUnit, Registration
+from .choices import ChangeStatus, Industry, PartyOrgType, RegistrationStatus, UnitStatus, UnitType
+from .models import MemberUnit, Registration, UnitChange
 
 
 class MemberUnitFilterSet(django_filters.FilterSet):
@@ -99,3 +99,21 @@ class RegistrationFilterSet(django_filters.FilterSet):
         if root is None:
             return queryset.none()
         return queryset.filter(region__path__startswith=root.path)
+
+
+class UnitChangeFilterSet(django_filters.FilterSet):
+    """One filter set for the profile-change queue and /api/v1/unit-changes/."""
+
+    q = django_filters.CharFilter(label=_("unit name"), method="filter_q")
+    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=ChangeStatus.choices)
+    unit = django_filters.NumberFilter(label=_("unit (id)"), field_name="unit_id")
+
+    class Meta:
+        model = UnitChange
+        fields = ["q", "status", "unit"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(unit__name__icontains=value) | Q(name__icontains=value))

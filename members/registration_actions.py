@@ -7,26 +7,23 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alliances.actions import join_requests_from_registration
 from portal.accounts.choices import Role
 from portal.accounts.models import User
+from portal.core.decisions import record_decision, required_reason
+from portal.core.mail import absolute_url, send_after_commit, set_password_url
 
 from .choices import RegistrationStatus, UnitStatus
 from .credit_code import normalize
 from .models import MemberUnit, Registration
 
-DEFAULT_BASE_URL = "http://localhost:8000"
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -79,20 +76,11 @@ def _pending_duplicate() -> ValidationError:
 
 
 def _mail(*, template: str, context: dict[str, Any], to: str) -> None:
-    """Send after the transaction commits, in the site's language (Chinese)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"members/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"members/email/{template}.txt", context)
-
-    def send() -> None:
-        send_mail(subject, body, None, [to])
-
-    transaction.on_commit(send)
+    send_after_commit(template=f"members/email/{template}", context=context, to=to)
 
 
 def _absolute(base_url: str | None, path: str) -> str:
-    base = (base_url or getattr(settings, "PORTAL_BASE_URL", DEFAULT_BASE_URL)).rstrip("/")
-    return f"{base}{path}"
+    return absolute_url(path, base_url)
 
 
 def status_url(registration: Registration, base_url: str | None = None) -> str:
@@ -174,7 +162,8 @@ def registration_confirm(*, token: str, base_url: str | None = None) -> Registra
     return registration
 
 
-def _username_for(email: str) -> str:
+def username_for(email: str) -> str:
+    """A free user name made from the e-mail address."""
     base = email.strip().lower()[:140]
     username, number = base, 1
     while User.objects.filter(username=username).exists():
@@ -225,7 +214,7 @@ def registration_approve(
             }
         ) from exc
     contact = User(
-        username=_username_for(registration.contact_email),
+        username=username_for(registration.contact_email),
         email=registration.contact_email,
         last_name=registration.contact_name,
         role=Role.UNIT_CONTACT,
@@ -234,21 +223,9 @@ def registration_approve(
     )
     contact.set_unusable_password()
     contact.save()
-    registration.status = RegistrationStatus.APPROVED
-    registration.unit = unit
-    registration.decided_by = by
-    registration.decided_at = timezone.now()
-    registration.save(update_fields=["status", "unit", "decided_by", "decided_at"])
-    password_url = _absolute(
-        base_url,
-        reverse(
-            "password_reset_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(contact.pk)),
-                "token": default_token_generator.make_token(contact),
-            },
-        ),
-    )
+    record_decision(registration, by=by, status=RegistrationStatus.APPROVED, unit=unit)
+    join_requests_from_registration(registration=registration, unit=unit, by=by, base_url=base_url)
+    password_url = set_password_url(contact, base_url)
     _mail(
         template="registration_approved",
         context={
@@ -267,15 +244,9 @@ def registration_reject(
     *, registration: Registration, by: User, reason: str, base_url: str | None = None
 ) -> Registration:
     """Refuse the registration and mail the contact the reason."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for the rejection.")})
+    reason = required_reason(reason, _("Give the reason for the rejection."))
     registration = _lock_for_decision(registration)
-    registration.status = RegistrationStatus.REJECTED
-    registration.reject_reason = reason
-    registration.decided_by = by
-    registration.decided_at = timezone.now()
-    registration.save(update_fields=["status", "reject_reason", "decided_by", "decided_at"])
+    record_decision(registration, by=by, status=RegistrationStatus.REJECTED, reject_reason=reason)
     _mail(
         template="registration_rejected",
         context={"registration": registration, "status_url": status_url(registration, base_url)},

@@ -3,9 +3,11 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from alliances.models import Alliance, Membership
+from portal.accounts.choices import Role
+from portal.accounts.models import User
 from portal.core.masking import mask_email, mask_phone
 
-from .models import MemberUnit, Registration
+from .models import MemberUnit, Registration, UnitChange
 
 
 def unit_list(*, user) -> QuerySet[MemberUnit]:
@@ -69,3 +71,19 @@ def registration_similar_units(*, registration: Registration) -> QuerySet[Member
     if prefix:
         similar |= Q(region_id=registration.region_id, name__startswith=prefix)
     return MemberUnit.objects.filter(similar).select_related("region").order_by("name")[:10]
+
+
+def unit_change_list(*, user) -> QuerySet[UnitChange]:
+    """Profile changes as the review queue shows them, with their unit, in one query."""
+    return UnitChange.objects.restrict(user).select_related(
+        "unit", "unit__region", "requested_by", "decided_by"
+    )
+
+
+def unit_contact_users(*, unit: MemberUnit) -> QuerySet[User]:
+    """The accounts that speak for `unit`."""
+    return User.objects.filter(unit=unit, role=Role.UNIT_CONTACT).order_by("date_joined", "id")
+
+
+def unit_pending_change(*, unit: MemberUnit) -> UnitChange | None:
+    return UnitChange.objects.filter(unit=unit).pending().first()

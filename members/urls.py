@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_registration
+from . import views, views_registration, views_self
 
 app_name = "members"
 
@@ -12,6 +12,24 @@ urlpatterns = [
     path("units/<int:pk>/edit/", views.UnitUpdateView.as_view(), name="unit-update"),
     path("units/<int:pk>/deactivate/", views.UnitDeactivateView.as_view(), name="unit-deactivate"),
     path("units/<int:pk>/join/", views.UnitJoinView.as_view(), name="unit-join"),
+    path("my-unit/", views_self.MyUnitView.as_view(), name="my-unit"),
+    path("my-unit/edit/", views_self.UnitProfileEditView.as_view(), name="my-unit-edit"),
+    path(
+        "units/<int:pk>/contacts/invite/",
+        views_self.ContactInviteView.as_view(),
+        name="unit-contact-invite",
+    ),
+    path("changes/", views_self.UnitChangeListView.as_view(), name="change-list"),
+    path(
+        "changes/<int:pk>/approve/",
+        views_self.UnitChangeDecisionView.as_view(decision="approve"),
+        name="change-approve",
+    ),
+    path(
+        "changes/<int:pk>/reject/",
+        views_self.UnitChangeDecisionView.as_view(decision="reject"),
+        name="change-reject",
+    ),
     path(
         "register/", views_registration.RegistrationCreateView.as_view(), name="registration-create"
     ),

@@ -9,15 +9,24 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from alliances.actions import membership_add
+from alliances.selectors import join_requests_for_unit
 from portal.core.history import history_entries
 from portal.core.mixins import DistrictStaffRequiredMixin, FilteredListMixin
 
 from .actions import unit_deactivate
+from .choices import UnitStatus
 from .exports import unit_export
 from .filters import MemberUnitFilterSet
 from .forms import JoinAllianceForm, MemberUnitForm
+from .forms_self import ContactInviteForm
 from .models import MemberUnit
-from .selectors import unit_contacts, unit_detail, unit_list
+from .selectors import (
+    unit_contact_users,
+    unit_contacts,
+    unit_detail,
+    unit_list,
+    unit_pending_change,
+)
 
 
 class UnitListView(LoginRequiredMixin, FilteredListMixin, ListView):
@@ -61,10 +70,27 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
         context["contacts"] = unit_contacts(user=self.request.user, unit=unit)
         context["current_memberships"] = [m for m in memberships if m.left_on is None]
         context["past_memberships"] = [m for m in memberships if m.left_on is not None]
-        if self.request.user.is_district_staff:
+        user = self.request.user
+        own_unit = user.is_unit_contact and user.unit_id == unit.pk
+        if user.is_district_staff:
             context["join_form"] = kwargs.get("join_form") or JoinAllianceForm()
+        if user.is_district_staff or own_unit:
+            context["own_unit"] = own_unit
             context["history"] = history_entries(unit, limit=50)
+            context["unit_contacts"] = list(unit_contact_users(unit=unit))
+            context["pending_change"] = unit_pending_change(unit=unit)
+            context["join_requests"] = list(join_requests_for_unit(unit=unit)[:20])
+            if unit.status == UnitStatus.ACTIVE:
+                context["invite_form"] = kwargs.get("invite_form") or ContactInviteForm()
         return context
+
+    @classmethod
+    def render_with(cls, request, pk, status=400, **forms):
+        """The unit's page again, showing a form that was refused with its errors."""
+        view = cls()
+        view.setup(request, pk=pk)
+        view.object = unit_detail(user=request.user).get(pk=pk)
+        return view.render_to_response(view.get_context_data(**forms), status=status)
 
 
 class UnitCreateView(DistrictStaffRequiredMixin, SuccessMessageMixin, CreateView):
@@ -112,7 +138,4 @@ class UnitJoinView(DistrictStaffRequiredMixin, View):
                     % {"unit": unit.name, "alliance": form.cleaned_data["alliance"].name},
                 )
                 return redirect(unit)
-        view = UnitDetailView()
-        view.setup(request, pk=pk)
-        view.object = unit_detail(user=request.user).get(pk=pk)
-        return view.render_to_response(view.get_context_data(join_form=form), status=400)
+        return UnitDetailView.render_with(request, pk, join_form=form)

@@ -93,3 +93,13 @@ class MembershipFactory(DjangoModelFactory):
     alliance = factory.SubFactory(AllianceFactory)
     unit = factory.SubFactory(MemberUnitFactory)
     role = "member"
+
+
+class JoinRequestFactory(DjangoModelFactory):
+    class Meta:
+        model = "alliances.JoinRequest"
+
+    alliance = factory.SubFactory(AllianceFactory)
+    unit = factory.SubFactory(MemberUnitFactory)
+    status = "pending"
+    source = "self_service"

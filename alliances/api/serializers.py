@@ -2,7 +2,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from alliances.actions import alliance_parent_check
-from alliances.models import Alliance, Membership
+from alliances.models import Alliance, JoinRequest, Membership
+from members.models import MemberUnit
 from portal.regions.models import Region
 
 
@@ -137,4 +138,71 @@ class AllianceTreeNodeSerializer(serializers.Serializer):
     )
     children = serializers.ListField(
         child=serializers.DictField(), help_text=_("Nested alliances of the same shape.")
+    )
+
+
+class JoinRequestSerializer(serializers.ModelSerializer):
+    alliance_name = serializers.CharField(source="alliance.name", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    requested_by_name = serializers.CharField(
+        source="requested_by", read_only=True, allow_null=True
+    )
+    decided_by_name = serializers.CharField(source="decided_by", read_only=True, allow_null=True)
+
+    class Meta:
+        model = JoinRequest
+        fields = [
+            "id",
+            "alliance",
+            "alliance_name",
+            "unit",
+            "unit_name",
+            "status",
+            "message",
+            "source",
+            "requested_by",
+            "requested_by_name",
+            "decided_by",
+            "decided_by_name",
+            "decided_at",
+            "decline_reason",
+            "membership",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class JoinRequestCreateSerializer(serializers.Serializer):
+    alliance = serializers.PrimaryKeyRelatedField(
+        queryset=Alliance.objects.all(), help_text=_("The alliance to join.")
+    )
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=MemberUnit.objects.all(),
+        required=False,
+        help_text=_(
+            "District staff only: the unit that asks. A unit contact always asks for their own unit."
+        ),
+    )
+    message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        user = self.context["request"].user
+        unit = attrs.get("unit")
+        if user.is_district_staff:
+            if unit is None:
+                raise serializers.ValidationError(
+                    {"unit": _("Name the unit that asks to join.")}, code="required"
+                )
+        elif unit is not None and unit.pk != user.unit_id:
+            raise serializers.ValidationError(
+                {"unit": _("You can only ask for your own unit.")}, code="invalid"
+            )
+        else:
+            attrs["unit"] = user.unit
+        return attrs
+
+
+class JoinRequestDeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, help_text=_("Mailed to the contacts of the unit that asked.")
     )

@@ -1,9 +1,10 @@
 from rest_framework.routers import SimpleRouter
 
-from .views import AllianceViewSet, MembershipViewSet
+from .views import AllianceViewSet, JoinRequestViewSet, MembershipViewSet
 
 router = SimpleRouter()
 router.register("alliances", AllianceViewSet, basename="alliance")
 router.register("memberships", MembershipViewSet, basename="membership")
+router.register("join-requests", JoinRequestViewSet, basename="join-request")
 
 urlpatterns = router.urls

@@ -1,21 +1,33 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from alliances import actions
-from alliances.filters import AllianceFilterSet, MembershipFilterSet
-from alliances.selectors import alliance_detail, alliance_list, alliance_tree, membership_list
+from alliances.filters import AllianceFilterSet, JoinRequestFilterSet, MembershipFilterSet
+from alliances.models import JoinRequest
+from alliances.selectors import (
+    alliance_detail,
+    alliance_list,
+    alliance_tree,
+    join_request_list,
+    membership_list,
+)
 from portal.api.openapi import ValidationErrorResponseSerializer
-from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet
+from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet, ScopedViewSetMixin
 
 from .serializers import (
     AllianceDetailSerializer,
     AllianceEndSerializer,
     AllianceSerializer,
     AllianceTreeNodeSerializer,
+    JoinRequestCreateSerializer,
+    JoinRequestDeclineSerializer,
+    JoinRequestSerializer,
     MembershipEndSerializer,
     MembershipSerializer,
     MembershipUpdateSerializer,
@@ -98,6 +110,12 @@ class MembershipViewSet(HistoryActionMixin, ScopedModelViewSet):
             return MembershipUpdateSerializer
         return MembershipSerializer
 
+    def can_change(self, user, obj) -> bool:
+        if self.action == "leave":
+            # A unit contact may end their own unit's membership, and no other change.
+            return bool(user.is_unit_contact and user.unit_id and obj.unit_id == user.unit_id)
+        return super().can_change(user, obj)
+
     def perform_create(self, serializer):
         data = serializer.validated_data
         serializer.instance = _run(
@@ -127,3 +145,124 @@ class MembershipViewSet(HistoryActionMixin, ScopedModelViewSet):
             left_on=params.validated_data.get("left_on"),
         )
         return Response(MembershipSerializer(membership).data, status=status.HTTP_200_OK)
+
+    @extend_schema(
+        request=None,
+        responses={200: MembershipSerializer, 400: ValidationErrorResponseSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def leave(self, request, pk=None):
+        """A unit contact ends their own unit's membership today (the lead unit cannot leave)."""
+        membership = _run(actions.membership_leave, membership=self.get_object(), by=request.user)
+        return Response(MembershipSerializer(membership).data)
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+class JoinRequestViewSet(
+    HistoryActionMixin,
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Units ask to join alliances; the alliance's lead unit contacts or district staff accept or decline."""
+
+    serializer_class = JoinRequestSerializer
+    filterset_class = JoinRequestFilterSet
+    # No text search here; without SearchFilter the schema offers no `search` parameter either.
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    ordering_fields = ["created_at", "decided_at"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        return join_request_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return JoinRequestCreateSerializer
+        return JoinRequestSerializer
+
+    def can_create(self, user) -> bool:
+        return user.is_district_staff or bool(user.is_unit_contact and user.unit_id)
+
+    def can_change(self, user, obj: JoinRequest) -> bool:
+        if self.action == "withdraw":
+            return obj.can_be_withdrawn_by(user)
+        return super().can_change(user, obj)
+
+    @extend_schema(
+        request=JoinRequestCreateSerializer,
+        responses={201: JoinRequestSerializer, 400: ValidationErrorResponseSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        """Ask to join an alliance: a unit contact for their own unit; district staff name the `unit`."""
+        params = self.get_serializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        join_request = _run(
+            actions.join_request_create,
+            alliance=params.validated_data["alliance"],
+            unit=params.validated_data["unit"],
+            by=request.user,
+            message=params.validated_data.get("message", ""),
+            base_url=_base_url(request),
+        )
+        return Response(self._out(join_request), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={200: JoinRequestSerializer, 400: ValidationErrorResponseSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def accept(self, request, pk=None):
+        """Accept the pending request: the unit becomes a member (role `member`)."""
+        join_request = _run(
+            actions.join_request_accept,
+            request=self.get_object(),
+            by=request.user,
+            base_url=_base_url(request),
+        )
+        return Response(self._out(join_request))
+
+    @extend_schema(
+        request=JoinRequestDeclineSerializer,
+        responses={200: JoinRequestSerializer, 400: ValidationErrorResponseSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def decline(self, request, pk=None):
+        """Decline the pending request with a `reason`, mailed to the unit's contacts."""
+        join_request = self.get_object()
+        params = JoinRequestDeclineSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        join_request = _run(
+            actions.join_request_decline,
+            request=join_request,
+            by=request.user,
+            reason=params.validated_data["reason"],
+            base_url=_base_url(request),
+        )
+        return Response(self._out(join_request))
+
+    @extend_schema(
+        request=None,
+        responses={200: JoinRequestSerializer, 400: ValidationErrorResponseSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def withdraw(self, request, pk=None):
+        """The unit that asked takes its pending request back."""
+        join_request = _run(
+            actions.join_request_withdraw, request=self.get_object(), by=request.user
+        )
+        return Response(self._out(join_request))
+
+    def _out(self, join_request: JoinRequest) -> dict:
+        return JoinRequestSerializer(
+            join_request_list(user=self.request.user).get(pk=join_request.pk)
+        ).data

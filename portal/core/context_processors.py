@@ -10,11 +10,17 @@ def navigation(request):
         items.append((_("Dashboard"), reverse("dashboard"), "speedometer2"))
     items.append((_("Alliances"), reverse("alliances:list"), "people"))
     items.append((_("Org chart"), reverse("alliances:chart"), "diagram-3"))
+    if user.is_authenticated and user.is_unit_contact and user.unit_id:
+        items.append((_("My unit"), reverse("members:my-unit"), "building-check"))
     if user.is_authenticated:
         items.append((_("Units"), reverse("members:unit-list"), "buildings"))
+    if user.is_authenticated and (user.is_district_staff or user.is_unit_contact):
+        items.append((_("Join requests"), reverse("alliances:join-request-list"), "person-plus"))
     if user.is_authenticated and (user.is_district_staff or user.is_street_secretary):
         items.append((_("Insight"), reverse("alliances:insight"), "lightbulb"))
         items.append((_("Registrations"), reverse("members:registration-list"), "inbox"))
+    if user.is_authenticated and user.is_district_staff:
+        items.append((_("Profile changes"), reverse("members:change-list"), "pencil"))
     items.append((_("Regions"), reverse("regions:tree"), "geo-alt"))
     if not user.is_authenticated:
         items.append(

@@ -122,6 +122,16 @@ STORAGES = {
 # Mail: EMAIL_URL such as smtp://user:pass@host:587 or smtp+tls://…; the console by default.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="联盟门户 <noreply@alliance-portal.local>")
+
+# Links in e-mails sent outside a request (jobs) start with this address.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# Self-registration of units: submissions per client address ("5/h", "20/d") on the form and the API
+# together, and how long the confirmation link of the e-mail stays valid.
+REGISTRATION_RATE_LIMIT = env("REGISTRATION_RATE_LIMIT", default="5/h")
+REGISTRATION_CONFIRM_HOURS = env.int("REGISTRATION_CONFIRM_HOURS", default=48)
+# Accounts that may speak for one unit (its first contact and the colleagues it invites).
+UNIT_CONTACTS_MAX = env.int("UNIT_CONTACTS_MAX", default=5)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery. The embedded default is kombu's filesystem transport: a broker that needs no server.
@@ -158,7 +168,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "portal.api.filters.PortalSearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "portal.api.openapi.AutoSchema",

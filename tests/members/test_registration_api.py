@@ -145,6 +145,17 @@ def test_confirm_approve_and_set_password_through_the_api(
     )
     assert token_response.status_code == 200
 
+    # Signed in with the token, the new contact asks to join an alliance.
+    alliance = AllianceFactory(name="漕河泾开发区党建联盟", status="active")
+    member = APIClient()
+    member.credentials(HTTP_AUTHORIZATION=f"Token {token_response.json()['token']}")
+    response = member.post(
+        "/api/v1/join-requests/", {"alliance": alliance.pk, "message": "愿意共建"}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["unit"] == data["unit"]
+    assert response.json()["status"] == "pending"
+
 
 @pytest.mark.django_db(transaction=True)
 def test_reject_needs_a_reason_and_mails_it(region, staff_api, smtp_server):

@@ -1,10 +1,11 @@
-"""Issue 4's journey in real Chromium, as far as it is built: register, confirm, approval, password, sign in."""
+"""Issue 4's journey in real Chromium: register, confirm, approval, password, sign in, ask to join."""
 
 import re
 
 import pytest
 from django.core.cache import cache
 
+from alliances.models import JoinRequest
 from members import credit_code
 from tests.factories import AllianceFactory
 from tests.members.test_registration import CODE
@@ -18,12 +19,13 @@ def link(message, pattern: str) -> str:
     return re.search(rf"https?://[^/\s]+({pattern}\S*)", body).group(1)
 
 
-def test_register_with_a_wrong_code_correct_it_confirm_get_approved_and_sign_in(
+def test_register_correct_the_code_confirm_get_approved_sign_in_and_ask_to_join(
     page, region, staff_user, smtp_server, settings
 ):
     settings.REGISTRATION_MIN_SECONDS = 0
     cache.clear()
     AllianceFactory(name="新虹党建联盟", status="active")
+    other = AllianceFactory(name="漕河泾开发区党建联盟", status="active")
     wrong = CODE[:-1] + ("0" if CODE[-1] != "0" else "1")
     assert not credit_code.is_valid(wrong)
 
@@ -70,3 +72,16 @@ def test_register_with_a_wrong_code_correct_it_confirm_get_approved_and_sign_in(
     sign_in(page, "wang@example.org", "Xinhong-2026-pass")
     page.wait_for_url("**/")
     assert "王联络" in page.get_by_test_id("current-user").inner_text()
+
+    # The alliance named in the registration became a join request; the contact asks for another.
+    page.get_by_role("link", name="我的单位").click()
+    requests = page.get_by_test_id("unit-join-requests")
+    assert "新虹党建联盟" in requests.inner_text()
+    page.goto(f"/alliances/{other.pk}/")
+    join = page.get_by_test_id("join")
+    join.locator("[name=message]").fill("我们愿意提供园区活动场地。")
+    join.get_by_role("button", name="申请加入").click()
+    page.get_by_test_id("join").get_by_text("申请处理中").wait_for()
+    request = JoinRequest.objects.get(alliance=other)
+    assert (request.status, request.message) == ("pending", "我们愿意提供园区活动场地。")
+    assert request.unit.name == "上海新虹示范科技有限公司"

@@ -1,0 +1,54 @@
+"""Two people register the same credit code at the same moment: the database decides.
+
+Real concurrency needs a server database with row locks and concurrent writers, so this runs
+against PostgreSQL (the CI's second run); the constraint itself is tested on every database in
+test_registration.py.
+"""
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+from django.utils.translation import gettext
+
+from members.models import Registration
+from members.registration_actions import registration_submit
+from tests.members.test_registration import action_data
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_two_simultaneous_registrations_of_one_code_one_wins_one_gets_the_message(region):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL; the CI's second run uses it")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def register(ip: str, email: str) -> None:
+        try:
+            barrier.wait(timeout=10)
+            registration_submit(data=action_data(region, contact_email=email), ip=ip)
+            result = "created"
+        except ValidationError as exc:
+            result = exc.message_dict["credit_code"][0]
+        except Exception as exc:  # noqa: BLE001 — anything else is the failure this test looks for
+            result = f"unexpected {type(exc).__name__}: {exc}"
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(result)
+
+    threads = [
+        threading.Thread(target=register, args=(f"10.0.0.{n}", f"p{n}@example.org")) for n in (1, 2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == sorted(
+        ["created", gettext("A registration with this credit code is already under review.")]
+    ), outcomes
+    assert Registration.objects.count() == 1
