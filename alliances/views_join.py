@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from portal.core.mail import request_base_url
 from portal.core.mixins import FilteredListMixin
 from portal.core.scoping import CHANGE
 
@@ -17,10 +18,6 @@ from .filters import JoinRequestFilterSet
 from .forms import JoinRequestDeclineForm, JoinRequestForm
 from .models import Alliance, JoinRequest, Membership
 from .selectors import join_request_list
-
-
-def base_url(request) -> str:
-    return request.build_absolute_uri("/")
 
 
 def _error_messages(request, exc: ValidationError) -> None:
@@ -87,7 +84,7 @@ class JoinRequestCreateView(LoginRequiredMixin, View):
                 unit=user.unit,
                 by=user,
                 message=form.cleaned_data["message"],
-                base_url=base_url(request),
+                base_url=request_base_url(request),
             )
         except ValidationError as exc:
             _error_messages(request, exc)
@@ -128,7 +125,7 @@ class JoinRequestAcceptView(LoginRequiredMixin, View):
         )
         try:
             actions.join_request_accept(
-                request=join_request, by=request.user, base_url=base_url(request)
+                request=join_request, by=request.user, base_url=request_base_url(request)
             )
         except ValidationError as exc:
             _error_messages(request, exc)
@@ -167,7 +164,7 @@ class JoinRequestDeclineView(LoginRequiredMixin, View):
                 request=join_request,
                 by=request.user,
                 reason=form.cleaned_data["reason"],
-                base_url=base_url(request),
+                base_url=request_base_url(request),
             )
         except ValidationError as exc:
             _error_messages(request, exc)

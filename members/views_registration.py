@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from portal.core.mail import request_base_url
 from portal.core.mixins import FilteredListMixin
 from portal.core.scoping import CHANGE
 
@@ -22,10 +23,6 @@ from .registration_actions import (
     registration_submit,
 )
 from .selectors import registration_detail, registration_list, registration_similar_units
-
-
-def base_url(request) -> str:
-    return request.build_absolute_uri("/")
 
 
 class RegistrationCreateView(FormView):
@@ -44,7 +41,7 @@ class RegistrationCreateView(FormView):
             registration_submit(
                 data=form.registration_data(),
                 ip=self.request.META.get("REMOTE_ADDR"),
-                base_url=base_url(self.request),
+                base_url=request_base_url(self.request),
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -63,7 +60,7 @@ class RegistrationSentView(TemplateView):
 class RegistrationConfirmView(View):
     def get(self, request, token):
         try:
-            registration = registration_confirm(token=token, base_url=base_url(request))
+            registration = registration_confirm(token=token, base_url=request_base_url(request))
         except ValidationError as exc:
             context = {"errors": [e for errors in exc.message_dict.values() for e in errors]}
             return render(request, "members/registration_link_error.html", context, status=404)
@@ -121,7 +118,7 @@ class RegistrationDecisionView(ReviewerRequiredMixin, View):
         try:
             if form is None:
                 registration_approve(
-                    registration=registration, by=request.user, base_url=base_url(request)
+                    registration=registration, by=request.user, base_url=request_base_url(request)
                 )
                 messages.success(request, _("%(name)s was approved.") % {"name": registration.name})
             elif form.is_valid():
@@ -129,7 +126,7 @@ class RegistrationDecisionView(ReviewerRequiredMixin, View):
                     registration=registration,
                     by=request.user,
                     reason=form.cleaned_data["reason"],
-                    base_url=base_url(request),
+                    base_url=request_base_url(request),
                 )
                 messages.success(request, _("%(name)s was rejected.") % {"name": registration.name})
             else:

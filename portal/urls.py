@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("regions/", include("portal.regions.urls")),
     path("alliances/", include("alliances.urls")),
+    path("services/", include("services.urls")),
     path("", include("members.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("portal.api.urls")),

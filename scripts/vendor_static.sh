@@ -22,6 +22,7 @@ PACKAGES=(
   "bootstrap-icons|bootstrap-icons@1.13.2|sha512-fAU1Ly3dH7hwRg+CB8EZ0Vl0fF80zgXHeUVJyfUOKzoURr+TbwISbCW5tKUoQLERaWYG2emTCybcPbD96hdD1A=="
   "htmx|htmx.org@2.0.11|sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA=="
   "echarts|echarts@6.1.0|sha512-q0yaFPggC9FUdsWH4blavRWFmxdrIodbkoKNAjJudAI6CA9gNPxHtV2RcZNEepZVlk4yvBYkOkbk6HIVpIyHZA=="
+  "leaflet|leaflet@1.9.4|sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA=="
 )
 
 # Files to copy, per name: "source path in the tarball:destination path under static/vendor/<name>/".
@@ -44,6 +45,18 @@ files_for() {
       ;;
     echarts)
       echo "dist/echarts.min.js:echarts.min.js"
+      ;;
+    leaflet)
+      # The map page hands the marker image URLs to L.icon itself (hashed names under the
+      # manifest storage defeat Leaflet's own path guess); layers*.png serve the layer control.
+      echo "dist/leaflet.js:leaflet.js"
+      echo "dist/leaflet.js.map:leaflet.js.map"
+      echo "dist/leaflet.css:leaflet.css"
+      echo "dist/images/marker-icon.png:images/marker-icon.png"
+      echo "dist/images/marker-icon-2x.png:images/marker-icon-2x.png"
+      echo "dist/images/marker-shadow.png:images/marker-shadow.png"
+      echo "dist/images/layers.png:images/layers.png"
+      echo "dist/images/layers-2x.png:images/layers-2x.png"
       ;;
     *)
       echo "vendor_static.sh: no file list for '$1'" >&2

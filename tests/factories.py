@@ -1,3 +1,4 @@
+import datetime
 import random
 
 import factory
@@ -103,3 +104,39 @@ class JoinRequestFactory(DjangoModelFactory):
     unit = factory.SubFactory(MemberUnitFactory)
     status = "pending"
     source = "self_service"
+
+
+class ServiceCategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = "services.ServiceCategory"
+        django_get_or_create = ["code"]
+
+    name = factory.Sequence(lambda n: f"服务项目{n}")
+    code = factory.Sequence(lambda n: f"service-{n}")
+
+
+class ServiceStationFactory(DjangoModelFactory):
+    class Meta:
+        model = "services.ServiceStation"
+
+    name = factory.Sequence(lambda n: f"测试党群服务站{n}")
+    kind = "party_station"
+    region = factory.SubFactory(SubdistrictFactory)
+    address = factory.Sequence(lambda n: f"申长路{n}号")
+    latitude = "31.190000"
+    longitude = "121.320000"
+    opening_hours = "周一至周五 9:00–17:00"
+    is_public = True
+
+
+class ActivityFactory(DjangoModelFactory):
+    class Meta:
+        model = "services.Activity"
+
+    title = factory.Sequence(lambda n: f"测试活动{n}")
+    activity_type = "party_lecture"
+    held_on = datetime.date(2026, 11, 20)
+    region = factory.SubFactory(SubdistrictFactory)
+    participant_count = 30
+    party_member_count = 10
+    recorded_by = factory.SubFactory(StaffFactory)

@@ -1,9 +1,7 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
@@ -18,7 +16,13 @@ from alliances.selectors import (
     membership_list,
 )
 from portal.api.openapi import ValidationErrorResponseSerializer
-from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet, ScopedViewSetMixin
+from portal.api.viewsets import (
+    HistoryActionMixin,
+    ScopedModelViewSet,
+    ScopedViewSetMixin,
+    run_action,
+)
+from portal.core.mail import request_base_url
 
 from .serializers import (
     AllianceDetailSerializer,
@@ -33,16 +37,6 @@ from .serializers import (
     MembershipUpdateSerializer,
     PublicAllianceSerializer,
 )
-
-
-def _run(action, **kwargs):
-    """Call an action and turn its model-level refusal into the API's 400."""
-    try:
-        return action(**kwargs)
-    except DjangoValidationError as exc:
-        raise ValidationError(
-            detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        ) from exc
 
 
 class AllianceViewSet(HistoryActionMixin, ScopedModelViewSet):
@@ -86,7 +80,7 @@ class AllianceViewSet(HistoryActionMixin, ScopedModelViewSet):
         alliance = self.get_object()
         params = AllianceEndSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        alliance = _run(
+        alliance = run_action(
             actions.alliance_end, alliance=alliance, ended_on=params.validated_data.get("ended_on")
         )
         return Response(
@@ -118,7 +112,7 @@ class MembershipViewSet(HistoryActionMixin, ScopedModelViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = _run(
+        serializer.instance = run_action(
             actions.membership_add,
             alliance=data["alliance"],
             unit=data["unit"],
@@ -139,7 +133,7 @@ class MembershipViewSet(HistoryActionMixin, ScopedModelViewSet):
         membership = self.get_object()
         params = MembershipEndSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        membership = _run(
+        membership = run_action(
             actions.membership_end,
             membership=membership,
             left_on=params.validated_data.get("left_on"),
@@ -154,12 +148,10 @@ class MembershipViewSet(HistoryActionMixin, ScopedModelViewSet):
     @action(detail=True, methods=["post"], filterset_class=None)
     def leave(self, request, pk=None):
         """A unit contact ends their own unit's membership today (the lead unit cannot leave)."""
-        membership = _run(actions.membership_leave, membership=self.get_object(), by=request.user)
+        membership = run_action(
+            actions.membership_leave, membership=self.get_object(), by=request.user
+        )
         return Response(MembershipSerializer(membership).data)
-
-
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/")
 
 
 class JoinRequestViewSet(
@@ -203,13 +195,13 @@ class JoinRequestViewSet(
         """Ask to join an alliance: a unit contact for their own unit; district staff name the `unit`."""
         params = self.get_serializer(data=request.data)
         params.is_valid(raise_exception=True)
-        join_request = _run(
+        join_request = run_action(
             actions.join_request_create,
             alliance=params.validated_data["alliance"],
             unit=params.validated_data["unit"],
             by=request.user,
             message=params.validated_data.get("message", ""),
-            base_url=_base_url(request),
+            base_url=request_base_url(request),
         )
         return Response(self._out(join_request), status=status.HTTP_201_CREATED)
 
@@ -221,11 +213,11 @@ class JoinRequestViewSet(
     @action(detail=True, methods=["post"], filterset_class=None)
     def accept(self, request, pk=None):
         """Accept the pending request: the unit becomes a member (role `member`)."""
-        join_request = _run(
+        join_request = run_action(
             actions.join_request_accept,
             request=self.get_object(),
             by=request.user,
-            base_url=_base_url(request),
+            base_url=request_base_url(request),
         )
         return Response(self._out(join_request))
 
@@ -240,12 +232,12 @@ class JoinRequestViewSet(
         join_request = self.get_object()
         params = JoinRequestDeclineSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        join_request = _run(
+        join_request = run_action(
             actions.join_request_decline,
             request=join_request,
             by=request.user,
             reason=params.validated_data["reason"],
-            base_url=_base_url(request),
+            base_url=request_base_url(request),
         )
         return Response(self._out(join_request))
 
@@ -257,7 +249,7 @@ class JoinRequestViewSet(
     @action(detail=True, methods=["post"], filterset_class=None)
     def withdraw(self, request, pk=None):
         """The unit that asked takes its pending request back."""
-        join_request = _run(
+        join_request = run_action(
             actions.join_request_withdraw, request=self.get_object(), by=request.user
         )
         return Response(self._out(join_request))

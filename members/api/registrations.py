@@ -25,6 +25,7 @@ from members.selectors import registration_detail, registration_list
 from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.permissions import ScopedPermission
 from portal.api.viewsets import ScopedViewSetMixin
+from portal.core.mail import request_base_url
 
 FIELDS = [
     "name",
@@ -118,10 +119,6 @@ class RegistrationThrottle(BaseThrottle):
         return not registration_rate_exceeded(ip=request.META.get("REMOTE_ADDR"))
 
 
-def base_url(request) -> str:
-    return request.build_absolute_uri("/")
-
-
 class RegistrationViewSet(
     ScopedViewSetMixin,
     mixins.CreateModelMixin,
@@ -169,7 +166,7 @@ class RegistrationViewSet(
         registration = registration_submit(
             data=serializer.validated_data,
             ip=request.META.get("REMOTE_ADDR"),
-            base_url=base_url(request),
+            base_url=request_base_url(request),
         )
         return Response(
             {"id": registration.pk, "status": registration.status},
@@ -187,7 +184,7 @@ class RegistrationViewSet(
         params = RegistrationConfirmSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         registration = registration_confirm(
-            token=params.validated_data["token"], base_url=base_url(request)
+            token=params.validated_data["token"], base_url=request_base_url(request)
         )
         return Response({"id": registration.pk, "status": registration.status})
 
@@ -200,7 +197,7 @@ class RegistrationViewSet(
     def approve(self, request, pk=None):
         """Approve: create the unit and its contact's account (mailed a link to set a password)."""
         registration = registration_approve(
-            registration=self.get_object(), by=request.user, base_url=base_url(request)
+            registration=self.get_object(), by=request.user, base_url=request_base_url(request)
         )
         return Response(RegistrationSerializer(self._reload(registration)).data)
 
@@ -219,7 +216,7 @@ class RegistrationViewSet(
             registration=registration,
             by=request.user,
             reason=params.validated_data["reason"],
-            base_url=base_url(request),
+            base_url=request_base_url(request),
         )
         return Response(RegistrationSerializer(self._reload(registration)).data)
 

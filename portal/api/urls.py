@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include(region_urls)),
     path("", include("alliances.api.urls")),
     path("", include("members.api.urls")),
+    path("", include("services.api.urls")),
     # Anything else under /api/v1/ is a 404 in the API's error format, not Django's HTML page.
     re_path(r"^.*$", not_found),
 ]

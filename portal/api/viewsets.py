@@ -1,8 +1,10 @@
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotAuthenticated, PermissionDenied
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from portal.core.history import history_entries
@@ -52,3 +54,15 @@ class HistoryActionMixin:
         if not request.user.is_district_staff:
             raise PermissionDenied(_("Only district staff can read the change history."))
         return Response(HistoryEntrySerializer(history_entries(self.get_object()), many=True).data)
+
+
+def run_action(action, **kwargs):
+    """Call an action; its refusals become the API's answers (ValidationError → 400, PermissionDenied → 403)."""
+    try:
+        return action(**kwargs)
+    except DjangoValidationError as exc:
+        raise ValidationError(
+            detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        ) from exc
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc) or None) from exc

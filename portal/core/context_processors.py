@@ -14,6 +14,10 @@ def navigation(request):
         items.append((_("My unit"), reverse("members:my-unit"), "building-check"))
     if user.is_authenticated:
         items.append((_("Units"), reverse("members:unit-list"), "buildings"))
+    if user.is_authenticated and (
+        user.is_district_staff or user.is_street_secretary or user.is_unit_contact
+    ):
+        items.append((_("Activities"), reverse("services:activity-list"), "calendar-check"))
     if user.is_authenticated and (user.is_district_staff or user.is_unit_contact):
         items.append((_("Join requests"), reverse("alliances:join-request-list"), "person-plus"))
     if user.is_authenticated and (user.is_district_staff or user.is_street_secretary):
@@ -21,6 +25,7 @@ def navigation(request):
         items.append((_("Registrations"), reverse("members:registration-list"), "inbox"))
     if user.is_authenticated and user.is_district_staff:
         items.append((_("Profile changes"), reverse("members:change-list"), "pencil"))
+    items.append((_("Stations"), reverse("services:station-list"), "pin-map"))
     items.append((_("Regions"), reverse("regions:tree"), "geo-alt"))
     if not user.is_authenticated:
         items.append(

@@ -37,6 +37,11 @@ def send_after_commit(*, template: str, context: dict[str, Any], to: str | list[
     transaction.on_commit(send)
 
 
+def request_base_url(request) -> str:
+    """The address the user reached the portal at, for links in mail sent during their request."""
+    return request.build_absolute_uri("/")
+
+
 def absolute_url(path: str, base_url: str | None = None) -> str:
     """`path` on the portal: the request's own address if known, else PORTAL_BASE_URL."""
     base = (base_url or getattr(settings, "PORTAL_BASE_URL", DEFAULT_BASE_URL)).rstrip("/")

@@ -119,6 +119,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Activity photos: the largest file accepted (bytes), and how long photos that were uploaded with a
+# refused form wait in the storage for the corrected form before they are cleaned away.
+ACTIVITY_PHOTO_MAX_BYTES = env.int("ACTIVITY_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
+ACTIVITY_PENDING_PHOTO_HOURS = env.int("ACTIVITY_PENDING_PHOTO_HOURS", default=24)
+
 # Mail: EMAIL_URL such as smtp://user:pass@host:587 or smtp+tls://…; the console by default.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="联盟门户 <noreply@alliance-portal.local>")
@@ -133,6 +138,14 @@ REGISTRATION_CONFIRM_HOURS = env.int("REGISTRATION_CONFIRM_HOURS", default=48)
 # Accounts that may speak for one unit (its first contact and the colleagues it invites).
 UNIT_CONTACTS_MAX = env.int("UNIT_CONTACTS_MAX", default=5)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The station map's background tiles ({z}/{x}/{y}, optionally {s}); on an intranet point it at a
+# local tile server. Markers and the list beside the map work even when no tile loads.
+MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env(
+    "MAP_TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
 
 # Celery. The embedded default is kombu's filesystem transport: a broker that needs no server.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
@@ -155,6 +168,10 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "portal.core.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60,
+    },
+    "purge-pending-photos": {
+        "task": "services.tasks.purge_pending_photos",
+        "schedule": 60 * 60,
     },
 }
 
@@ -209,6 +226,9 @@ SPECTACULAR_SETTINGS = {
         "AllianceStatusEnum": "alliances.choices.AllianceStatus",
         "UnitStatusEnum": "members.choices.UnitStatus",
         "MembershipRoleEnum": "alliances.choices.MembershipRole",
+        # Two models have a `kind`: the alliances' keeps the name it had before stations came.
+        "KindEnum": "alliances.choices.AllianceKind",
+        "StationKindEnum": "services.choices.StationKind",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",

@@ -11,6 +11,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["*"]
+# Tiles from a port where nothing listens: tests never reach the network, and the map must cope.
+MAP_TILE_URL = "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png"
 
 # The test run gets a broker folder of its own, so that it never picks up messages of a `make run`.
 if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405

@@ -6,6 +6,8 @@ from alliances.demo import load_alliances, load_memberships
 from members.demo import load_units
 from portal.accounts.demo import load_accounts
 from portal.regions.demo import load_regions
+from services.demo import load_stations
+from services.demo_activities import load_activities
 
 
 class Command(BaseCommand):
@@ -35,10 +37,21 @@ class Command(BaseCommand):
             _("Memberships: %(created)d created, %(ended)d of them already ended.")
             % {"created": created, "ended": ended}
         )
+        created, updated = load_stations()
+        self.stdout.write(
+            _("Service stations: %(created)d created, %(updated)d corrected.")
+            % {"created": created, "updated": updated}
+        )
         accounts = load_accounts()
         self.stdout.write(
             _("Demo accounts: %(created)d created.")
             % {"created": sum(created for _account, created in accounts)}
+        )
+        # Activities last: they are held at the demo stations and recorded by the demo accounts.
+        created, updated = load_activities()
+        self.stdout.write(
+            _("Activities: %(created)d created, %(updated)d corrected.")
+            % {"created": created, "updated": updated}
         )
         self.stdout.write(_("Demo accounts (user name / password / role):"))
         for account, _created in accounts:

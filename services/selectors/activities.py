@@ -1,0 +1,96 @@
+"""Reads of the activity log: the scoped lists with their totals, an activity's page, the export rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy
+
+from ..models import Activity, ActivityPhoto
+
+
+def activity_list(*, user) -> QuerySet[Activity]:
+    """Activities as lists show them: their places and the number of photos, in one query."""
+    photo_count = (
+        ActivityPhoto.objects.filter(activity=OuterRef("pk"))
+        .order_by()
+        .values("activity")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Activity.objects.restrict(user)
+        .select_related("region", "station", "alliance", "organizer", "recorded_by")
+        .annotate(photo_count=Coalesce(Subquery(photo_count, output_field=IntegerField()), 0))
+        .order_by("-held_on", "-id")
+    )
+
+
+def activity_detail(*, user) -> QuerySet[Activity]:
+    return (
+        Activity.objects.restrict(user)
+        .select_related(
+            "region", "region__parent", "station", "alliance", "organizer", "recorded_by"
+        )
+        .prefetch_related(
+            Prefetch("photos", queryset=ActivityPhoto.objects.order_by("position", "id"))
+        )
+    )
+
+
+def activity_totals(queryset: QuerySet[Activity]) -> dict[str, int]:
+    """Activities, participants and party members of a (filtered) list, in one aggregate query."""
+    totals = Activity.objects.filter(pk__in=queryset.order_by().values("pk")).aggregate(
+        activities=Count("pk"),
+        participants=Coalesce(Sum("participant_count"), 0),
+        party_members=Coalesce(Sum("party_member_count"), 0),
+    )
+    return {key: int(value or 0) for key, value in totals.items()}
+
+
+def activity_can_change(*, user, activity: Activity) -> bool:
+    from portal.core.scoping import CHANGE
+
+    if not user.is_authenticated:
+        return False
+    return Activity.objects.restrict(user, CHANGE).filter(pk=activity.pk).exists()
+
+
+EXPORT_HEADERS = [
+    gettext_lazy("held on"),
+    gettext_lazy("title"),
+    gettext_lazy("type"),
+    gettext_lazy("region"),
+    gettext_lazy("region code"),
+    gettext_lazy("station"),
+    gettext_lazy("place"),
+    gettext_lazy("alliance"),
+    gettext_lazy("organizer"),
+    gettext_lazy("participants (人次)"),
+    gettext_lazy("party members among them"),
+    gettext_lazy("photos"),
+    gettext_lazy("description"),
+]
+
+
+def activity_export_rows(queryset: QuerySet[Activity]) -> Iterator[list[Any]]:
+    """The rows of the XLSX of a filtered list (from `activity_list`), streamed."""
+    for activity in queryset.iterator(chunk_size=2000):
+        yield [
+            activity.held_on,
+            activity.title,
+            activity.get_activity_type_display(),
+            activity.region.name,
+            activity.region.code,
+            activity.station.name if activity.station_id else "",
+            activity.place,
+            activity.alliance.name if activity.alliance_id else "",
+            activity.organizer.name if activity.organizer_id else "",
+            activity.participant_count,
+            activity.party_member_count,
+            activity.photo_count,
+            activity.description,
+        ]

@@ -1,0 +1,6 @@
+from .views import activities, stations
+
+app_name = "services"
+
+# Each page module declares its own routes; this keeps the two halves of the app apart.
+urlpatterns = [*stations.urlpatterns, *activities.urlpatterns]
