@@ -20,7 +20,7 @@ def category_lookup(values) -> tuple[set[int], set[str]]:
         text = str(value).strip()
         if text.isascii() and text.isdigit() and len(text) < 19:
             ids.add(int(text))
-        elif text:
+        elif text and "\x00" not in text:  # PostgreSQL refuses NUL in a query; no code has one
             codes.add(text)
     return ids, codes
 

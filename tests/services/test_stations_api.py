@@ -263,3 +263,10 @@ class TestCatalogue:
         assert attrs(staff_api.post(CATEGORIES, {"name": "新服务", "code": "legal-aid"})) == {
             "code"
         }
+
+
+@pytest.mark.django_db
+def test_a_service_code_with_a_nul_character_is_an_unknown_service_not_a_500(staff_api):
+    response = staff_api.get("/api/v1/stations/", {"service": "legal\x00aid"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "service"
