@@ -5,7 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from alliances.models import Alliance, Membership
-from portal.core.filters import StrictBooleanFilter
+from portal.core.filters import IdFilter, StrictBooleanFilter
 from portal.regions.models import Region
 
 from .choices import ChangeStatus, Industry, PartyOrgType, RegistrationStatus, UnitStatus, UnitType
@@ -106,7 +106,7 @@ class UnitChangeFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("unit name"), method="filter_q")
     status = django_filters.MultipleChoiceFilter(label=_("status"), choices=ChangeStatus.choices)
-    unit = django_filters.NumberFilter(label=_("unit (id)"), field_name="unit_id")
+    unit = IdFilter(label=_("unit (id)"), field_name="unit_id")
 
     class Meta:
         model = UnitChange

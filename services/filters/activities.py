@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Alliance
+from portal.core.filters import IdFilter
 from portal.regions.models import Region
 
 from ..choices import ActivityType
@@ -27,7 +28,7 @@ class ActivityFilterSet(django_filters.FilterSet):
     station = django_filters.ModelChoiceFilter(
         label=_("station"), queryset=ServiceStation.objects.order_by("name")
     )
-    organizer = django_filters.NumberFilter(
+    organizer = IdFilter(
         label=_("organizer (unit id)"), field_name="organizer_id", widget=forms.HiddenInput
     )
     held_after = django_filters.DateFilter(

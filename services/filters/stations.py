@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from portal.core.filters import StrictBooleanFilter
+from portal.core.filters import IdFilter, StrictBooleanFilter
 from portal.regions.models import Region
 from services.choices import StationKind
 from services.models import ServiceCategory, ServiceStation
@@ -71,7 +71,7 @@ class StationFilterSet(django_filters.FilterSet):
         method="filter_region",
         help_text=_("The region with this code and everything below it."),
     )
-    operator = django_filters.NumberFilter(label=_("operator (unit id)"), field_name="operator_id")
+    operator = IdFilter(label=_("operator (unit id)"), field_name="operator_id")
     is_open = StrictBooleanFilter(label=_("open"))
     is_public = StrictBooleanFilter(label=_("public"))
 
