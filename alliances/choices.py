@@ -48,3 +48,27 @@ class JoinRequestStatus(models.TextChoices):
 class JoinRequestSource(models.TextChoices):
     SELF_SERVICE = "self_service", _("Asked by the unit")
     REGISTRATION = "registration", _("From the unit's registration")
+
+
+class MeetingKind(models.TextChoices):
+    REGULAR = "regular", _("Regular meeting")
+    QUARTERLY_FORUM = "quarterly_forum", _("Quarterly forum")
+    JOINT_CONFERENCE = "joint_conference", _("Joint conference")
+    CONSULTATION = "consultation", _("Consultation meeting")
+    OTHER = "other", _("Other")
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Rsvp(models.TextChoices):
+    PENDING = "pending", _("Not answered")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+# Reminder offsets before a meeting's start, in minutes: 3 days and 2 hours (DESIGN.md §5).
+DEFAULT_REMINDER_OFFSETS = [3 * 24 * 60, 2 * 60]

@@ -11,12 +11,15 @@ from django.views.generic import CreateView, DetailView, ListView, TemplateView,
 from members.choices import UnitStatus
 from members.models import MemberUnit
 from portal.core.history import history_entries
+from portal.core.mail import absolute_url, request_base_url
 from portal.core.mixins import DistrictStaffRequiredMixin, FilteredListMixin
 
 from . import actions
 from .choices import AllianceStatus, MembershipRole
 from .filters import AllianceFilterSet
 from .forms import AllianceForm, EndForm, JoinRequestForm, MembershipAddForm
+from .meeting_actions import calendar_feed_for
+from .meeting_selectors import alliance_meetings, can_schedule
 from .models import Alliance, JoinRequest, Membership
 from .selectors import (
     alliance_detail,
@@ -102,6 +105,16 @@ class AllianceDetailView(DetailView):
         context["chart"] = option
         if signed_in and user.is_unit_contact and user.unit_id:
             context["join"] = join_state(alliance=alliance, memberships=memberships, user=user)
+        if signed_in:
+            context["meetings"] = alliance_meetings(alliance, user)
+            context["can_schedule"] = (
+                can_schedule(user, alliance) and alliance.status != AllianceStatus.DISSOLVED
+            )
+            if can_schedule(user, alliance):
+                feed = calendar_feed_for(alliance=alliance)
+                context["alliance_feed_url"] = absolute_url(
+                    feed.get_absolute_url(), request_base_url(self.request)
+                )
         if signed_in and user.is_district_staff:
             context["add_form"] = kwargs.get("add_form") or MembershipAddForm()
             context["end_form"] = EndForm()

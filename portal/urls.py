@@ -20,6 +20,7 @@ urlpatterns = [
     path("regions/", include("portal.regions.urls")),
     path("alliances/", include("alliances.urls")),
     path("services/", include("services.urls")),
+    path("notifications/", include("portal.notifications.urls")),
     path("", include("members.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("portal.api.urls")),

@@ -140,3 +140,26 @@ class ActivityFactory(DjangoModelFactory):
     participant_count = 30
     party_member_count = 10
     recorded_by = factory.SubFactory(StaffFactory)
+
+
+class MeetingFactory(DjangoModelFactory):
+    class Meta:
+        model = "alliances.Meeting"
+
+    alliance = factory.SubFactory(AllianceFactory)
+    organizer = factory.SubFactory(StaffFactory)
+    kind = "regular"
+    title = factory.Sequence(lambda n: f"联盟例会{n}")
+    start_at = factory.LazyFunction(
+        lambda: datetime.datetime(2026, 12, 10, 14, 0, tzinfo=datetime.UTC)
+    )
+    end_at = factory.LazyAttribute(lambda m: m.start_at + datetime.timedelta(hours=2))
+    address = "闵行区申长路 988 号"
+
+
+class InvitationFactory(DjangoModelFactory):
+    class Meta:
+        model = "alliances.Invitation"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    unit = factory.SubFactory(MemberUnitFactory)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("alliances.api.urls")),
     path("", include("members.api.urls")),
     path("", include("services.api.urls")),
+    path("", include("portal.notifications.api.urls")),
     # Anything else under /api/v1/ is a 404 in the API's error format, not Django's HTML page.
     re_path(r"^.*$", not_found),
 ]

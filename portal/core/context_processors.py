@@ -18,6 +18,8 @@ def navigation(request):
         user.is_district_staff or user.is_street_secretary or user.is_unit_contact
     ):
         items.append((_("Activities"), reverse("services:activity-list"), "calendar-check"))
+    if user.is_authenticated:
+        items.append((_("Meetings"), reverse("alliances:meeting-list"), "calendar-event"))
     if user.is_authenticated and (user.is_district_staff or user.is_unit_contact):
         items.append((_("Join requests"), reverse("alliances:join-request-list"), "person-plus"))
     if user.is_authenticated and (user.is_district_staff or user.is_street_secretary):

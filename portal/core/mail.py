@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,12 +17,18 @@ from django.utils.http import urlsafe_base64_encode
 DEFAULT_BASE_URL = "http://localhost:8000"
 
 
-def send_after_commit(*, template: str, context: dict[str, Any], to: str | list[str]) -> None:
+def send_after_commit(
+    *,
+    template: str,
+    context: dict[str, Any],
+    to: str | list[str],
+    attachments: list[tuple[str, str | bytes, str]] | None = None,
+) -> None:
     """Render `<template>_subject.txt` and `<template>.txt` now, send after the commit.
 
     `template` is a path without extension, e.g. "members/email/registration_confirm". Mail is
     in the site's language (Chinese), whoever's request caused it. Nothing is sent if the
-    transaction rolls back.
+    transaction rolls back. `attachments` are (filename, content, mimetype) triples.
     """
     recipients = [to] if isinstance(to, str) else [address for address in to if address]
     if not recipients:
@@ -32,7 +38,13 @@ def send_after_commit(*, template: str, context: dict[str, Any], to: str | list[
         body = render_to_string(f"{template}.txt", context)
 
     def send() -> None:
-        send_mail(subject, body, None, recipients)
+        if not attachments:
+            send_mail(subject, body, None, recipients)
+            return
+        message = EmailMessage(subject, body, None, recipients)
+        for filename, content, mimetype in attachments:
+            message.attach(filename, content, mimetype)
+        message.send()
 
     transaction.on_commit(send)
 

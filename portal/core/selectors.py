@@ -80,4 +80,19 @@ def dashboard_overview(*, user: User) -> dict[str, Any]:
             }
         ],
     }
-    return {"cards": cards, "regions_chart": chart}
+    return {
+        "cards": cards,
+        "regions_chart": chart,
+        "meetings_due": dashboard_meetings_due(user=user),
+    }
+
+
+def dashboard_meetings_due(*, user: User, limit: int = 20) -> dict[str, Any] | None:
+    """Quarterly alliances with no meeting this quarter (district staff only): the count and the first few."""
+    if not user.is_district_staff:
+        return None
+    from alliances.meeting_selectors import meetings_due
+
+    due = meetings_due()
+    rows = list(due[: limit + 1])
+    return {"alliances": rows[:limit], "more": len(rows) > limit}

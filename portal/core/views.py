@@ -9,12 +9,25 @@ from django.views.generic import TemplateView
 
 from portal.celery_app import app as celery_app
 from portal.core.selectors import dashboard_overview
+from portal.notifications.selectors import unread_notification_count, unread_notifications
 
 logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
     template_name = "portal/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        if user.is_authenticated:
+            unread = unread_notifications(user, limit=10)
+            context["unread_notifications"] = unread
+            # Counted only when the card is full: one query fewer on most visits.
+            context["unread_notification_count"] = (
+                unread_notification_count(user) if len(unread) == 10 else len(unread)
+            )
+        return context
 
 
 class DashboardView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "alliances",
     "members",
     "services",
+    "portal.notifications",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +136,15 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # together, and how long the confirmation link of the e-mail stays valid.
 REGISTRATION_RATE_LIMIT = env("REGISTRATION_RATE_LIMIT", default="5/h")
 REGISTRATION_CONFIRM_HOURS = env.int("REGISTRATION_CONFIRM_HOURS", default=48)
+
+# Meeting reminders (docs/meetings.md): a claim older than this is taken to be a dead worker's and
+# sent again; the sweep looks this far ahead (longer offsets fire when the meeting comes this close);
+# after-meeting reminders missed by more than the grace are dropped; a reminder that failed this many
+# times is given up.
+REMINDER_STALE_CLAIM_MINUTES = env.int("REMINDER_STALE_CLAIM_MINUTES", default=10)
+REMINDER_MAX_OFFSET_MINUTES = env.int("REMINDER_MAX_OFFSET_MINUTES", default=30 * 24 * 60)
+REMINDER_AFTER_GRACE_HOURS = env.int("REMINDER_AFTER_GRACE_HOURS", default=24)
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 # Accounts that may speak for one unit (its first contact and the colleagues it invites).
 UNIT_CONTACTS_MAX = env.int("UNIT_CONTACTS_MAX", default=5)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -172,6 +182,12 @@ CELERY_BEAT_SCHEDULE = {
     "purge-pending-photos": {
         "task": "services.tasks.purge_pending_photos",
         "schedule": 60 * 60,
+    },
+    # Each run is safe beside another; a run still queued after a minute is dropped, not piled up.
+    "send-meeting-reminders": {
+        "task": "portal.notifications.tasks.send_meeting_reminders",
+        "schedule": 60,
+        "options": {"expires": 55},
     },
 }
 
@@ -229,6 +245,7 @@ SPECTACULAR_SETTINGS = {
         # Two models have a `kind`: the alliances' keeps the name it had before stations came.
         "KindEnum": "alliances.choices.AllianceKind",
         "StationKindEnum": "services.choices.StationKind",
+        "MeetingKindEnum": "alliances.choices.MeetingKind",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",

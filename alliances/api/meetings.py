@@ -1,0 +1,461 @@
+"""/api/v1/meetings/: meetings with their invitations, answers, check-in, minutes and calendar files."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from alliances import meeting_actions as actions
+from alliances.calendar import ics_filename, meeting_ics
+from alliances.choices import Rsvp
+from alliances.meeting_filters import MeetingFilterSet, upcoming_first
+from alliances.meeting_selectors import can_manage, meeting_list
+from alliances.models import Alliance, Invitation, Meeting
+from alliances.views_meetings import attendance_export
+from members.models import MemberUnit
+from portal.api.openapi import ValidationErrorResponseSerializer
+from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet, run_action
+from portal.core.mail import absolute_url, request_base_url
+from services.models import ServiceStation
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ICS = "text/calendar"
+
+
+class PassThroughRenderer(BaseRenderer):
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class XlsxRenderer(PassThroughRenderer):
+    media_type = XLSX
+    format = "xlsx"
+
+
+class IcsRenderer(PassThroughRenderer):
+    media_type = ICS
+    format = "ics"
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True)
+    # A plain string: an empty e-mail (a unit's invitation) is not a valid `format: email` default.
+    guest_email = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "meeting",
+            "unit",
+            "unit_name",
+            "guest_name",
+            "guest_email",
+            "rsvp",
+            "attending_count",
+            "responded_at",
+            "attended",
+            "checked_in_at",
+        ]
+        read_only_fields = fields
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    alliance_name = serializers.CharField(source="alliance.name", read_only=True)
+    organizer_name = serializers.CharField(source="organizer.__str__", read_only=True)
+    invited_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
+    accepted_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
+    attended_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
+    url = serializers.SerializerMethodField()
+    checkin_token = serializers.SerializerMethodField(
+        help_text=_("Only for those who run the meeting.")
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "alliance",
+            "alliance_name",
+            "organizer",
+            "organizer_name",
+            "kind",
+            "title",
+            "start_at",
+            "end_at",
+            "station",
+            "address",
+            "online_url",
+            "agenda",
+            "status",
+            "minutes",
+            "decisions",
+            "reminder_offsets",
+            "previous",
+            "uid",
+            "sequence",
+            "invited_count",
+            "accepted_count",
+            "attended_count",
+            "url",
+            "checkin_token",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, obj) -> str:
+        request = self.context.get("request")
+        return absolute_url(obj.get_absolute_url(), request_base_url(request) if request else None)
+
+    def get_checkin_token(self, obj) -> str | None:
+        request = self.context.get("request")
+        if request is None or not can_manage(request.user, obj):
+            return None
+        return obj.checkin_token
+
+
+class GuestSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    email = serializers.EmailField()
+
+
+class MeetingUpdateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Meeting._meta.get_field("kind").choices)
+    title = serializers.CharField(max_length=200)
+    start_at = serializers.DateTimeField()
+    end_at = serializers.DateTimeField()
+    station = serializers.PrimaryKeyRelatedField(
+        queryset=ServiceStation.objects.all(), required=False, allow_null=True
+    )
+    address = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    online_url = serializers.URLField(required=False, allow_blank=True)
+    agenda = serializers.CharField(required=False, allow_blank=True)
+    reminder_offsets = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=actions.MAX_REMINDER_OFFSET),
+        required=False,
+        allow_null=True,
+        max_length=20,
+        help_text=_("Minutes before the start; null for the alliance's offsets."),
+    )
+
+
+class MeetingCreateSerializer(MeetingUpdateSerializer):
+    alliance = serializers.PrimaryKeyRelatedField(queryset=Alliance.objects.all())
+    kind = serializers.ChoiceField(
+        choices=Meeting._meta.get_field("kind").choices, required=False, default="regular"
+    )
+    units = serializers.PrimaryKeyRelatedField(
+        queryset=MemberUnit.objects.all(),
+        many=True,
+        required=False,
+        help_text=_("The invited units; by default all current members of the alliance."),
+    )
+    guests = GuestSerializer(many=True, required=False)
+    previous = serializers.PrimaryKeyRelatedField(
+        queryset=Meeting.objects.all(), required=False, allow_null=True
+    )
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class InvitationAddSerializer(serializers.Serializer):
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=MemberUnit.objects.all(), required=False, allow_null=True
+    )
+    guest_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    guest_email = serializers.EmailField(required=False, allow_blank=True)
+
+
+class RsvpSerializer(serializers.Serializer):
+    rsvp = serializers.ChoiceField(choices=[Rsvp.ACCEPTED, Rsvp.DECLINED])
+    attending_count = serializers.IntegerField(
+        min_value=0, max_value=actions.MAX_ATTENDING, required=False, allow_null=True
+    )
+
+
+class CheckInSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=64)
+
+
+class AttendanceSerializer(serializers.Serializer):
+    invitation = serializers.IntegerField()
+    attended = serializers.BooleanField()
+
+
+class MinutesSerializer(serializers.Serializer):
+    minutes = serializers.CharField()
+    decisions = serializers.CharField(required=False, allow_blank=True, default="")
+    attended = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        allow_null=True,
+        help_text=_("Ids of the invitations that attended; the others are marked absent."),
+    )
+
+
+class CalendarFeedSerializer(serializers.Serializer):
+    url = serializers.CharField()
+
+
+class MeetingViewSet(HistoryActionMixin, ScopedModelViewSet):
+    """Alliance meetings: district staff and the lead unit's contacts schedule; invited units answer and check in."""
+
+    queryset = Meeting.objects.all()
+    serializer_class = MeetingSerializer
+    filterset_class = MeetingFilterSet
+    search_fields = ["title"]
+    ordering_fields = ["start_at", "title"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        queryset = meeting_list(self.request.user)
+        if self.action == "list" and "ordering" not in self.request.query_params:
+            return upcoming_first(queryset)
+        return queryset.order_by("-start_at", "-id")
+
+    def can_create(self, user) -> bool:
+        return user.is_district_staff or bool(user.is_unit_contact and user.unit_id)
+
+    def can_change(self, user, obj) -> bool:
+        if self.action == "rsvp":
+            return True  # the action checks that the caller's unit is invited
+        return can_manage(user, obj)
+
+    def _out(self, meeting: Meeting, code=status.HTTP_200_OK) -> Response:
+        meeting = meeting_list(self.request.user).get(pk=meeting.pk)
+        return Response(self.get_serializer(meeting).data, status=code)
+
+    @extend_schema(
+        request=MeetingCreateSerializer,
+        responses={201: MeetingSerializer, 400: ValidationErrorResponseSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        """Schedule a meeting; invitations are mailed with an .ics file."""
+        params = MeetingCreateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = dict(params.validated_data)
+        guests = [(g.get("name", ""), g["email"]) for g in data.pop("guests", [])]
+        meeting = run_action(
+            actions.meeting_schedule,
+            organizer=request.user,
+            guests=guests,
+            base_url=request_base_url(request),
+            **data,
+        )
+        return self._out(meeting, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=MeetingUpdateSerializer,
+        responses={200: MeetingSerializer, 400: ValidationErrorResponseSerializer},
+    )
+    def update(self, request, *args, **kwargs):
+        """Change or reschedule; invitees are mailed an updated .ics (same UID, higher SEQUENCE)."""
+        meeting = self.get_object()
+        params = MeetingUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
+        params.is_valid(raise_exception=True)
+        meeting = run_action(
+            actions.meeting_update,
+            meeting=meeting,
+            by=request.user,
+            base_url=request_base_url(request),
+            **params.validated_data,
+        )
+        return self._out(meeting)
+
+    @extend_schema(
+        request=MeetingUpdateSerializer,
+        responses={200: MeetingSerializer, 400: ValidationErrorResponseSerializer},
+    )
+    def partial_update(self, request, *args, **kwargs):
+        """Change some fields; invitees are told as for a full update."""
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @extend_schema(
+        request=CancelSerializer,
+        responses={200: MeetingSerializer, 400: ValidationErrorResponseSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def cancel(self, request, pk=None):
+        """Cancel the meeting; invitees get a METHOD:CANCEL .ics at once."""
+        meeting = self.get_object()
+        params = CancelSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        meeting = run_action(
+            actions.meeting_cancel,
+            meeting=meeting,
+            by=request.user,
+            reason=params.validated_data["reason"],
+            base_url=request_base_url(request),
+        )
+        return self._out(meeting)
+
+    @extend_schema(
+        methods=["GET"], responses=InvitationSerializer(many=True), filters=False, request=None
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=InvitationAddSerializer,
+        responses={201: InvitationSerializer, 400: ValidationErrorResponseSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def invitations(self, request, pk=None):
+        """GET: who is invited, their answers and attendance. POST: invite a `unit` or a guest."""
+        meeting = self.get_object()
+        if request.method == "GET":
+            invitations = meeting.invitations.select_related("unit").order_by("id")
+            return Response(InvitationSerializer(invitations, many=True).data)
+        params = InvitationAddSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        invitation = run_action(
+            actions.invitation_add,
+            meeting=meeting,
+            by=request.user,
+            base_url=request_base_url(request),
+            unit=params.validated_data.get("unit"),
+            guest_name=params.validated_data.get("guest_name", ""),
+            guest_email=params.validated_data.get("guest_email", ""),
+        )
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=RsvpSerializer,
+        responses={200: InvitationSerializer, 400: ValidationErrorResponseSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def rsvp(self, request, pk=None):
+        """Accept (with `attending_count`) or decline for the caller's unit."""
+        meeting = self.get_object()
+        params = RsvpSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        invitation = None
+        if request.user.unit_id:
+            invitation = meeting.invitations.filter(unit_id=request.user.unit_id).first()
+        if invitation is None:
+            raise PermissionDenied(_("Your unit is not invited to this meeting."))
+        invitation = run_action(
+            actions.invitation_rsvp,
+            invitation=invitation,
+            by=request.user,
+            rsvp=params.validated_data["rsvp"],
+            attending_count=params.validated_data.get("attending_count"),
+        )
+        return Response(InvitationSerializer(invitation).data)
+
+    @extend_schema(
+        request=CheckInSerializer,
+        responses={200: InvitationSerializer, 400: ValidationErrorResponseSerializer},
+        filters=False,
+    )
+    @action(detail=False, methods=["post"], url_path="check-in", filterset_class=None)
+    def check_in(self, request):
+        """Check in the caller's unit with the meeting's QR `token`, during the meeting window."""
+        params = CheckInSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        invitation = run_action(
+            actions.meeting_check_in, token=params.validated_data["token"], user=request.user
+        )
+        return Response(InvitationSerializer(invitation).data)
+
+    @extend_schema(
+        request=AttendanceSerializer,
+        responses={200: InvitationSerializer, 400: ValidationErrorResponseSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def attendance(self, request, pk=None):
+        """Mark one invitation attended or not, by hand."""
+        meeting = self.get_object()
+        params = AttendanceSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        invitation = meeting.invitations.filter(pk=params.validated_data["invitation"]).first()
+        if invitation is None:
+            raise ValidationError({"invitation": [_("This is not an invitation to this meeting.")]})
+        invitation = run_action(
+            actions.attendance_mark,
+            invitation=invitation,
+            by=request.user,
+            attended=params.validated_data["attended"],
+        )
+        return Response(InvitationSerializer(invitation).data)
+
+    @extend_schema(
+        request=MinutesSerializer,
+        responses={200: MeetingSerializer, 400: ValidationErrorResponseSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def minutes(self, request, pk=None):
+        """Record the minutes and decisions (and optionally attendance) and mark the meeting held."""
+        meeting = self.get_object()
+        params = MinutesSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        meeting = run_action(
+            actions.meeting_record_minutes,
+            meeting=meeting,
+            by=request.user,
+            minutes=params.validated_data["minutes"],
+            decisions=params.validated_data["decisions"],
+            attended=params.validated_data.get("attended"),
+        )
+        return self._out(meeting)
+
+    @extend_schema(
+        request=None,
+        responses={
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description=_("Attendance list")),
+        },
+        filters=False,
+    )
+    @action(
+        detail=True,
+        renderer_classes=[XlsxRenderer, JSONRenderer],
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def export(self, request, pk=None):
+        """The attendance list (with the minutes) as XLSX; for those who run the meeting."""
+        meeting = self.get_object()
+        if not can_manage(request.user, meeting):
+            raise PermissionDenied(_("Only those who run the meeting can export its attendance."))
+        return attendance_export(meeting)
+
+    @extend_schema(
+        request=None,
+        responses={(200, ICS): OpenApiResponse(OpenApiTypes.STR, description=_("iCalendar"))},
+        filters=False,
+    )
+    @action(
+        detail=True,
+        renderer_classes=[IcsRenderer, JSONRenderer],
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def ics(self, request, pk=None):
+        """The meeting as an iCalendar file (same UID and SEQUENCE as the mailed ones)."""
+        from django.http import HttpResponse
+
+        meeting = self.get_object()
+        response = HttpResponse(
+            meeting_ics(meeting, base_url=request_base_url(request)),
+            content_type="text/calendar; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{ics_filename(meeting)}"'
+        return response
+
+    @extend_schema(request=None, responses=CalendarFeedSerializer, filters=False)
+    @action(detail=False, pagination_class=None, filterset_class=None)
+    def calendar(self, request):
+        """The caller's private calendar feed address (their unit's invitations and the meetings they run)."""
+        feed = actions.calendar_feed_for(user=request.user)
+        return Response({"url": absolute_url(feed.get_absolute_url(), request_base_url(request))})

@@ -1,0 +1,205 @@
+"""/api/v1/meetings/: scope per role, writes, RSVP, check-in, attendance, minutes, export, ics."""
+
+import datetime
+import io
+
+import pytest
+import time_machine
+from icalendar import Calendar
+from openpyxl import load_workbook
+
+from tests.alliances.test_meetings import END, START, schedule, world  # noqa: F401
+from tests.conftest import _client_for
+from tests.factories import InvitationFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/meetings/"
+
+
+@pytest.fixture
+def meeting(world):  # noqa: F811
+    return schedule(world)
+
+
+def api(world, who):  # noqa: F811
+    return _client_for(world[who])
+
+
+@pytest.mark.parametrize(
+    ("who", "count"),
+    [("staff", 2), ("lead_user", 1), ("member_user", 1), ("outsider", 0)],
+)
+def test_list_is_scoped_per_role(world, meeting, who, count):  # noqa: F811
+    MeetingFactory()
+    response = api(world, who).get(URL)
+    assert response.status_code == 200
+    assert response.json()["count"] == count
+
+
+def test_secretary_reads_all_and_anonymous_nothing(world, meeting, secretary_api, api_client):  # noqa: F811
+    assert secretary_api.get(URL).json()["count"] == 1
+    assert secretary_api.post(f"{URL}{meeting.pk}/cancel/").status_code == 403
+    assert api_client.get(URL).status_code in {401, 403}
+
+
+def body(world, **extra):  # noqa: F811
+    return {
+        "alliance": world["alliance"].pk,
+        "title": "联席会议",
+        "start_at": START.isoformat(),
+        "end_at": END.isoformat(),
+        "address": "申长路 988 号",
+        **extra,
+    }
+
+
+@pytest.mark.parametrize(
+    ("who", "code"), [("staff", 201), ("lead_user", 201), ("member_user", 403), ("outsider", 403)]
+)
+def test_who_creates(world, who, code):  # noqa: F811
+    response = api(world, who).post(URL, body(world), format="json")
+    assert response.status_code == code, response.content
+    if code == 201:
+        assert response.json()["invited_count"] == 4
+        assert response.json()["checkin_token"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "attr"),
+    [
+        ({"end_at": START.isoformat()}, "end_at"),
+        ({"address": ""}, "address"),
+        ({"reminder_offsets": [0]}, "reminder_offsets.0"),
+        ({"reminder_offsets": [99999999]}, "reminder_offsets.0"),
+        ({"kind": "party"}, "kind"),
+    ],
+)
+def test_create_names_the_wrong_field(world, extra, attr):  # noqa: F811
+    response = api(world, "staff").post(URL, body(world, **extra), format="json")
+    assert response.status_code == 400
+    assert attr in [e["attr"] for e in response.json()["errors"]]
+
+
+def test_update_reschedules_and_member_cannot(world, meeting):  # noqa: F811
+    new = START + datetime.timedelta(days=2)
+    response = api(world, "lead_user").patch(
+        f"{URL}{meeting.pk}/",
+        {"start_at": new.isoformat(), "end_at": (new + datetime.timedelta(hours=1)).isoformat()},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["sequence"] == 1
+    assert api(world, "member_user").patch(f"{URL}{meeting.pk}/", {"title": "x"}).status_code == 403
+    assert "checkin_token" in api(world, "member_user").get(f"{URL}{meeting.pk}/").json()
+    assert api(world, "member_user").get(f"{URL}{meeting.pk}/").json()["checkin_token"] is None
+
+
+def test_cancel_and_ics(world, meeting):  # noqa: F811
+    response = api(world, "staff").post(f"{URL}{meeting.pk}/cancel/", {"reason": "台风"})
+    assert response.status_code == 200 and response.json()["status"] == "cancelled"
+    response = api(world, "member_user").get(f"{URL}{meeting.pk}/ics/")
+    assert response.status_code == 200
+    event = next(iter(Calendar.from_ical(response.content).walk("VEVENT")))
+    assert str(event["STATUS"]) == "CANCELLED" and int(event["SEQUENCE"]) == 1
+
+
+def test_invitations_list_and_add(world, meeting):  # noqa: F811
+    response = api(world, "member_user").get(f"{URL}{meeting.pk}/invitations/")
+    assert response.status_code == 200 and len(response.json()) == 4
+    response = api(world, "staff").post(
+        f"{URL}{meeting.pk}/invitations/", {"guest_name": "嘉宾", "guest_email": "g@example.org"}
+    )
+    assert response.status_code == 201
+    response = api(world, "staff").post(
+        f"{URL}{meeting.pk}/invitations/", {"unit": world["lead"].pk}
+    )
+    assert response.status_code == 400 and response.json()["errors"][0]["attr"] == "unit"
+    response = api(world, "member_user").post(
+        f"{URL}{meeting.pk}/invitations/", {"guest_email": "x@example.org"}
+    )
+    assert response.status_code == 403
+
+
+def test_rsvp_through_the_api(world, meeting):  # noqa: F811
+    client = api(world, "member_user")
+    response = client.post(f"{URL}{meeting.pk}/rsvp/", {"rsvp": "accepted", "attending_count": 4})
+    assert response.status_code == 200 and response.json()["attending_count"] == 4
+    response = client.post(f"{URL}{meeting.pk}/rsvp/", {"rsvp": "declined", "attending_count": 4})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "attending_count"
+    response = client.post(f"{URL}{meeting.pk}/rsvp/", {"rsvp": "accepted", "attending_count": 100})
+    assert response.status_code == 400
+    assert (
+        api(world, "outsider").post(f"{URL}{meeting.pk}/rsvp/", {"rsvp": "accepted"}).status_code
+        == 404
+    )
+    assert (
+        api(world, "staff").post(f"{URL}{meeting.pk}/rsvp/", {"rsvp": "accepted"}).status_code
+        == 403
+    )
+
+
+def test_check_in_through_the_api(world, meeting):  # noqa: F811
+    url = f"{URL}check-in/"
+    with time_machine.travel(START):
+        client = api(world, "member_user")
+        response = client.post(url, {"token": meeting.checkin_token})
+        assert response.status_code == 200 and response.json()["attended"] is True
+        assert client.post(url, {"token": meeting.checkin_token}).status_code == 200
+        response = api(world, "outsider").post(url, {"token": meeting.checkin_token})
+        assert response.status_code == 403
+        assert client.post(url, {"token": "wrong"}).status_code == 400
+    with time_machine.travel(END + datetime.timedelta(minutes=1)):
+        response = api(world, "member_user2").post(url, {"token": meeting.checkin_token})
+        assert response.status_code == 400
+
+
+def test_attendance_minutes_and_export(world, meeting):  # noqa: F811
+    invitation = meeting.invitations.first()
+    client = api(world, "lead_user")
+    response = client.post(
+        f"{URL}{meeting.pk}/attendance/", {"invitation": invitation.pk, "attended": True}
+    )
+    assert response.status_code == 200 and response.json()["attended"] is True
+    other = InvitationFactory()
+    response = client.post(
+        f"{URL}{meeting.pk}/attendance/", {"invitation": other.pk, "attended": True}
+    )
+    assert response.status_code == 400
+    assert (
+        api(world, "member_user")
+        .post(f"{URL}{meeting.pk}/attendance/", {"invitation": invitation.pk, "attended": True})
+        .status_code
+        == 403
+    )
+    with time_machine.travel(END):
+        client = api(world, "lead_user")
+        response = client.post(
+            f"{URL}{meeting.pk}/minutes/", {"minutes": "纪要", "decisions": "决定"}
+        )
+    assert response.status_code == 200 and response.json()["status"] == "held"
+    response = client.get(f"{URL}{meeting.pk}/export/")
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+    assert sum(1 for row in rows[1:5] if row[4] in {"是", "yes"}) == 1
+    assert api(world, "member_user").get(f"{URL}{meeting.pk}/export/").status_code == 403
+
+
+def test_calendar_address_through_the_api(world, meeting, client):  # noqa: F811
+    response = api(world, "member_user").get(f"{URL}calendar/")
+    assert response.status_code == 200
+    path = response.json()["url"].split("://", 1)[1].split("/", 1)[1]
+    calendar = Calendar.from_ical(client.get("/" + path).content)
+    assert [str(e["UID"]) for e in calendar.walk("VEVENT")] == [meeting.uid]
+
+
+def test_list_query_count_is_constant(world, meeting, django_assert_num_queries):  # noqa: F811
+    client = api(world, "staff")
+    client.get(URL)
+    with django_assert_num_queries(3) as first:
+        client.get(URL)
+    for _ in range(3):
+        InvitationFactory(meeting=MeetingFactory())
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get(URL)
