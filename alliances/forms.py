@@ -7,7 +7,9 @@ from portal.regions.models import Region
 
 from .actions import alliance_parent_check
 from .choices import AllianceStatus, MembershipRole
+from .meeting_actions import validate_reminder_offsets
 from .models import Alliance
+from .offsets import format_offsets, parse_offsets
 
 
 class AllianceForm(forms.ModelForm):
@@ -16,6 +18,15 @@ class AllianceForm(forms.ModelForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One mechanism per line, e.g. 党群联动."),
+    )
+    reminder_offsets_text = forms.CharField(
+        label=_("meeting reminders"),
+        required=False,
+        initial="3d, 2h",
+        help_text=_(
+            "Before each meeting, e.g. “3d, 2h” for 3 days and 2 hours; empty for no reminders. "
+            "A meeting can override it."
+        ),
     )
 
     class Meta:
@@ -58,6 +69,16 @@ class AllianceForm(forms.ModelForm):
             )
         self.fields["lead_unit"].queryset = units.order_by("name")
         self.initial.setdefault("mechanisms_text", "\n".join(self.instance.mechanisms or []))
+        self.initial.setdefault(
+            "reminder_offsets_text", format_offsets(self.instance.reminder_offsets)
+        )
+
+    def clean_reminder_offsets_text(self):
+        offsets = parse_offsets(self.cleaned_data.get("reminder_offsets_text", "")) or []
+        try:
+            return validate_reminder_offsets(offsets)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["reminder_offsets"]) from exc
 
     def clean_parent(self):
         parent = self.cleaned_data.get("parent")
@@ -69,6 +90,7 @@ class AllianceForm(forms.ModelForm):
         return parent
 
     def save(self, commit=True):
+        self.instance.reminder_offsets = self.cleaned_data["reminder_offsets_text"]
         self.instance.mechanisms = [
             line.strip()
             for line in self.cleaned_data["mechanisms_text"].splitlines()

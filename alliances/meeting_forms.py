@@ -8,6 +8,7 @@ from services.models import ServiceStation
 from .choices import MeetingKind, Rsvp
 from .meeting_actions import MAX_ATTENDING
 from .models import Meeting
+from .offsets import format_offsets, parse_offsets
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -17,19 +18,6 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format=DATETIME_FORMAT, **kwargs)
-
-
-def parse_offsets(text: str) -> list[int] | None:
-    """ "4320, 120" → [4320, 120]; empty → None (the alliance's offsets)."""
-    text = (text or "").replace("，", ",").strip()
-    if not text:
-        return None
-    try:
-        return [int(part) for part in text.replace(" ", ",").split(",") if part]
-    except ValueError as exc:
-        raise forms.ValidationError(
-            _("Give reminder offsets as whole minutes separated by commas.")
-        ) from exc
 
 
 class MeetingForm(forms.Form):
@@ -54,7 +42,7 @@ class MeetingForm(forms.Form):
     reminder_offsets_text = forms.CharField(
         label=_("reminder offsets (minutes)"),
         required=False,
-        help_text=_("e.g. 4320, 120 for 3 days and 2 hours; empty for the alliance's setting."),
+        help_text=_("e.g. “3d, 2h” for 3 days and 2 hours; empty for the alliance's setting."),
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -83,7 +71,7 @@ class MeetingForm(forms.Form):
             "address": meeting.address,
             "online_url": meeting.online_url,
             "agenda": meeting.agenda,
-            "reminder_offsets_text": ", ".join(str(o) for o in offsets) if offsets else "",
+            "reminder_offsets_text": format_offsets(offsets),
         }
 
 

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from alliances.actions import alliance_parent_check
+from alliances.meeting_actions import MAX_REMINDER_OFFSET
 from alliances.models import Alliance, JoinRequest, Membership
 from members.models import MemberUnit
 from portal.regions.models import Region
@@ -45,6 +46,14 @@ class AllianceSerializer(serializers.ModelSerializer):
     mechanisms = serializers.ListField(
         child=serializers.CharField(max_length=100), required=False, max_length=30
     )
+    reminder_offsets = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_REMINDER_OFFSET),
+        required=False,
+        max_length=10,
+        help_text=_(
+            "Meeting reminders, in minutes before the start: [4320, 120] is 3 days and 2 hours."
+        ),
+    )
 
     class Meta:
         model = Alliance
@@ -65,6 +74,7 @@ class AllianceSerializer(serializers.ModelSerializer):
             "meeting_cadence",
             "description",
             "mechanisms",
+            "reminder_offsets",
             "member_count",
         ]
         read_only_fields = ["ended_on", "status"]
@@ -73,6 +83,9 @@ class AllianceSerializer(serializers.ModelSerializer):
                 "error_messages": {"invalid": _("This parent alliance is not allowed here.")}
             }
         }
+
+    def validate_reminder_offsets(self, value):
+        return sorted(set(value), reverse=True)
 
     def validate(self, attrs):
         if self.instance is not None and "parent" in attrs:
