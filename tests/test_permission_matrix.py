@@ -1,5 +1,5 @@
-"""Who may do what, role by role, for the network's pages and API (issue 3's scope rules).
-
+"""Who may do what, role by role, for the pages and API lists of the network, registration and self-service,
+stations, activities, meetings and notifications.
 Issue 10 widens this into the full matrix of every endpoint; the table form is meant to grow.
 """
 
@@ -65,6 +65,16 @@ API_READS = {
     "/api/v1/alliances/": [200, 401, 200, 200, 200, 200],
     "/api/v1/units/": [401, 401, 200, 200, 200, 200],
     "/api/v1/memberships/": [401, 401, 200, 200, 200, 200],
+    "/api/v1/registrations/": [401, 401, 200, 200, 403, 403],
+    "/api/v1/unit-changes/": [401, 401, 200, 200, 200, 200],
+    "/api/v1/join-requests/": [401, 401, 200, 200, 200, 200],
+    "/api/v1/my-unit/": [401, 401, 403, 403, 200, 200],
+    "/api/v1/my-unit/contacts/": [401, 401, 403, 403, 200, 200],
+    "/api/v1/stations/": [200, 401, 200, 200, 200, 200],
+    "/api/v1/service-categories/": [200, 401, 200, 200, 200, 200],
+    "/api/v1/activities/": [401, 401, 200, 200, 200, 200],
+    "/api/v1/meetings/": [401, 401, 200, 200, 200, 200],
+    "/api/v1/notifications/": [401, 401, 200, 200, 200, 200],
 }
 
 
@@ -129,6 +139,17 @@ PAGES = {
     "/units/new/": [302, 302, 200, 403, 403, 403],
     "/alliances/new/": [302, 302, 200, 403, 403, 403],
     "/units/import/": [302, 302, 200, 403, 403, 403],
+    "/register/": [200, 200, 200, 200, 200, 200],
+    "/registrations/": [302, 302, 200, 200, 403, 403],
+    "/changes/": [302, 302, 200, 403, 403, 403],
+    "/my-unit/edit/": [302, 302, 403, 403, 200, 200],
+    "/alliances/join-requests/": [302, 302, 200, 200, 200, 200],
+    "/alliances/meetings/": [302, 302, 200, 200, 200, 200],
+    "/services/stations/": [200, 200, 200, 200, 200, 200],
+    "/services/stations/new/": [302, 302, 200, 200, 403, 403],
+    "/services/catalogue/": [302, 302, 200, 403, 403, 403],
+    "/services/activities/": [302, 302, 200, 200, 200, 200],
+    "/services/activities/new/": [302, 302, 200, 200, 403, 403],
 }
 
 
