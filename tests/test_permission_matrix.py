@@ -1,5 +1,6 @@
 """Who may do what, role by role, for the pages and API lists of the network, registration and self-service,
 stations, activities, meetings and notifications.
+
 Issue 10 widens this into the full matrix of every endpoint; the table form is meant to grow.
 """
 
