@@ -1,4 +1,4 @@
-"""Issue 7 in real Chromium: the lead unit schedules a meeting, a member unit's contact answers from
+"""Issue 7 in real Chromium: district staff schedule a meeting, a member unit's contact answers from
 the invitation e-mail's link and checks in through the QR code's link."""
 
 import datetime
@@ -14,7 +14,9 @@ from tests.portal.test_browser import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_schedule_answer_from_the_mail_and_check_in_through_the_qr_link(page, region, smtp_server):
+def test_schedule_answer_from_the_mail_and_check_in_through_the_qr_link(
+    page, region, staff_user, smtp_server
+):
     lead = MemberUnitFactory(name="上海虹桥枢纽建设有限公司", region=region)
     member = MemberUnitFactory(name="上海新虹数据服务有限公司", region=region)
     alliance = AllianceFactory(name="数字经济产业党建联盟", lead_unit=lead)
@@ -25,7 +27,7 @@ def test_schedule_answer_from_the_mail_and_check_in_through_the_qr_link(page, re
     # The meeting starts in ten minutes, so that check-in is open during the test.
     start = datetime.datetime.now(ZoneInfo("Asia/Shanghai")) + datetime.timedelta(minutes=10)
 
-    sign_in(page, "lead-contact", "Test-pass-2026")
+    sign_in(page, "staff-user", "Test-pass-2026")
     page.wait_for_url("**/")
     page.goto(alliance.get_absolute_url())
     page.get_by_test_id("schedule-meeting").click()
@@ -47,6 +49,7 @@ def test_schedule_answer_from_the_mail_and_check_in_through_the_qr_link(page, re
     checkin_link = re.search(r"https?://\S+/check-in/\S+/", qr.inner_text()).group(0)
     assert page.get_by_test_id("invitations").locator("tbody tr").count() == 2
     meeting = Meeting.objects.get()
+    assert meeting.organizer == staff_user
 
     # The member's contact receives the invitation with a calendar file and follows its link.
     invitation_mail = next(m for m in smtp_server.wait_for(2) if m["To"] == "member@example.org")
@@ -75,7 +78,7 @@ def test_schedule_answer_from_the_mail_and_check_in_through_the_qr_link(page, re
     assert invitation.attended and invitation.checked_in_at
 
     page.context.clear_cookies()
-    sign_in(page, "lead-contact", "Test-pass-2026")
+    sign_in(page, "staff-user", "Test-pass-2026")
     page.wait_for_url("**/")
     page.goto(meeting.get_absolute_url())
     row = page.get_by_test_id(f"invitation-{invitation.pk}")
