@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Activity, ActivityPhoto, ServiceCategory, ServiceStation
+from .models import Activity, ActivityPhoto, ResourceOffer, ServiceCategory, ServiceStation
 
 
 @admin.register(ServiceCategory)
@@ -36,3 +36,13 @@ class ActivityAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["region", "station", "alliance", "organizer"]
     raw_id_fields = ["recorded_by"]
     inlines = [ActivityPhotoInline]
+
+
+@admin.register(ResourceOffer)
+class ResourceOfferAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "category", "unit", "region", "is_active"]
+    list_filter = ["category", "is_active"]
+    search_fields = ["title", "description", "unit__name"]
+    list_select_related = ["unit", "region"]
+    autocomplete_fields = ["unit", "region"]
+    raw_id_fields = ["created_by"]

@@ -23,6 +23,16 @@ class ActivityType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class ResourceCategory(models.TextChoices):
+    VENUE = "venue", _("Venue")
+    EXPERTISE = "expertise", _("Expertise")
+    FUNDING = "funding", _("Funding")
+    VOLUNTEERS = "volunteers", _("Volunteers")
+    TRAINING = "training", _("Training")
+    EQUIPMENT = "equipment", _("Equipment")
+    OTHER = "other", _("Other")
+
+
 # WGS-84 bounds that contain all of China (mainland, Hainan and the South China Sea islands).
 CHINA_LATITUDE = (3.0, 54.0)
 CHINA_LONGITUDE = (73.0, 136.0)

@@ -163,3 +163,15 @@ class InvitationFactory(DjangoModelFactory):
 
     meeting = factory.SubFactory(MeetingFactory)
     unit = factory.SubFactory(MemberUnitFactory)
+
+
+class ResourceOfferFactory(DjangoModelFactory):
+    class Meta:
+        model = "services.ResourceOffer"
+
+    unit = factory.SubFactory(MemberUnitFactory)
+    category = "venue"
+    title = factory.Sequence(lambda n: f"共享会议室{n}")
+    description = "可容纳 50 人，配投影。"
+    region = factory.LazyAttribute(lambda o: o.unit.region)
+    is_active = True

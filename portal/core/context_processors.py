@@ -28,6 +28,8 @@ def navigation(request):
     if user.is_authenticated and user.is_district_staff:
         items.append((_("Profile changes"), reverse("members:change-list"), "pencil"))
     items.append((_("Stations"), reverse("services:station-list"), "pin-map"))
+    if user.is_authenticated:
+        items.append((_("Resources"), reverse("services:resource-list"), "box-seam"))
     items.append((_("Regions"), reverse("regions:tree"), "geo-alt"))
     if not user.is_authenticated:
         items.append(

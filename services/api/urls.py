@@ -1,10 +1,12 @@
 from rest_framework.routers import SimpleRouter
 
 from .activities import register as register_activities
+from .resources import register as register_resources
 from .stations import register as register_stations
 
 router = SimpleRouter()
 register_stations(router)
 register_activities(router)
+register_resources(router)
 
 urlpatterns = router.urls
