@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alliances.actions import unit_contact_emails
 from alliances.models import Membership
 from portal.accounts.choices import Role
 from portal.accounts.models import User
@@ -134,14 +135,6 @@ def _lock_pending_change(change: UnitChange) -> UnitChange:
     return change
 
 
-def _unit_contact_emails(unit: MemberUnit) -> list[str]:
-    return list(
-        User.objects.filter(unit=unit, role=Role.UNIT_CONTACT, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-
-
 @transaction.atomic
 def unit_change_approve(*, change: UnitChange, by: User) -> UnitChange:
     """Apply the name, credit code and unit type of a pending change to its unit."""
@@ -160,7 +153,7 @@ def unit_change_approve(*, change: UnitChange, by: User) -> UnitChange:
             {"credit_code": _("This credit code already belongs to another member unit.")}
         ) from exc
     record_decision(change, by=by, status=ChangeStatus.APPROVED)
-    for email in _unit_contact_emails(unit):
+    for email in unit_contact_emails(unit.pk):
         send_after_commit(
             template="members/email/unit_change_approved",
             context={"change": change, "unit": unit},
@@ -175,7 +168,7 @@ def unit_change_reject(*, change: UnitChange, by: User, reason: str) -> UnitChan
     reason = required_reason(reason, _("Give the reason for the rejection."))
     change = _lock_pending_change(change)
     record_decision(change, by=by, status=ChangeStatus.REJECTED, reject_reason=reason)
-    for email in _unit_contact_emails(change.unit):
+    for email in unit_contact_emails(change.unit_id):
         send_after_commit(
             template="members/email/unit_change_rejected",
             context={"change": change, "unit": change.unit},
