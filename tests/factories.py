@@ -175,3 +175,59 @@ class ResourceOfferFactory(DjangoModelFactory):
     description = "可容纳 50 人，配投影。"
     region = factory.LazyAttribute(lambda o: o.unit.region)
     is_active = True
+
+
+class DemandCampaignFactory(DjangoModelFactory):
+    class Meta:
+        model = "services.DemandCampaign"
+
+    title = factory.Sequence(lambda n: f"2026年第三季度专项征集{n}")
+    theme = "企业发展难题"
+    opens_on = datetime.date(2026, 7, 1)
+    closes_on = datetime.date(2026, 9, 30)
+
+
+class DemandFactory(DjangoModelFactory):
+    class Meta:
+        model = "services.Demand"
+
+    title = factory.Sequence(lambda n: f"融资对接需求{n}")
+    description = "希望对接银行，解决流动资金周转问题。"
+    category = "financing"
+    source = "online"
+    unit = factory.SubFactory(MemberUnitFactory)
+    region = factory.LazyAttribute(lambda o: o.unit.region if o.unit else SubdistrictFactory())
+    status = "submitted"
+
+
+class JointProjectFactory(DjangoModelFactory):
+    class Meta:
+        model = "services.JointProject"
+
+    title = factory.Sequence(lambda n: f"楼宇党建共建项目{n}")
+    description = "联合开展人才招聘与政策宣讲。"
+    alliance = factory.SubFactory(AllianceFactory)
+    lead_unit = factory.SubFactory(MemberUnitFactory)
+    category = "talent"
+    region = factory.LazyAttribute(lambda o: o.lead_unit.region if o.lead_unit else None)
+    status = "open"
+
+
+class ProjectParticipantFactory(DjangoModelFactory):
+    class Meta:
+        model = "services.ProjectParticipant"
+
+    project = factory.SubFactory(JointProjectFactory)
+    unit = factory.SubFactory(MemberUnitFactory)
+    role = "participant"
+    joined_on = datetime.date(2026, 9, 1)
+
+
+class ClaimFactory(DjangoModelFactory):
+    class Meta:
+        model = "services.Claim"
+
+    kind = "unit_claims_project"
+    project = factory.SubFactory(JointProjectFactory)
+    unit = factory.SubFactory(MemberUnitFactory)
+    status = "pending"

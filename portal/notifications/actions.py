@@ -1,4 +1,4 @@
-"""Writes on notifications: marking them read."""
+"""Writes on notifications: creating them and marking them read."""
 
 from __future__ import annotations
 
@@ -6,6 +6,18 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .models import Notification
+
+
+def notify(*, users, title: str, body: str = "", url: str = "") -> list[Notification]:
+    """Put one notification in the portal for each distinct active user, in one INSERT."""
+    seen: set[int] = set()
+    rows = []
+    for user in users:
+        if user is None or not user.is_active or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        rows.append(Notification(user=user, title=title[:200], body=body, url=url[:500]))
+    return Notification.objects.bulk_create(rows)
 
 
 def notification_mark_read(*, user, notification_id: int) -> Notification:

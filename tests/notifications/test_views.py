@@ -75,3 +75,15 @@ def test_home_query_count_does_not_grow(signed_in, unit_user, django_assert_num_
     Notification.objects.bulk_create(Notification(user=unit_user, title=f"{n}") for n in range(5))
     with django_assert_num_queries(len(first.captured_queries)):
         signed_in.get(reverse("home"))
+
+
+def test_notify_creates_one_notification_per_distinct_active_user(db):
+    from portal.notifications.actions import notify
+    from portal.notifications.models import Notification
+    from tests.factories import UserFactory
+
+    alice, bob = UserFactory(), UserFactory()
+    gone = UserFactory(is_active=False)
+    created = notify(users=[alice, bob, alice, gone, None], title="需求已受理", url="/demands/1/")
+    assert len(created) == 2
+    assert set(Notification.objects.values_list("user_id", flat=True)) == {alice.pk, bob.pk}
