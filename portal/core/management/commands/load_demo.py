@@ -8,6 +8,7 @@ from portal.accounts.demo import load_accounts
 from portal.regions.demo import load_regions
 from services.demo import load_stations
 from services.demo_activities import load_activities
+from services.demo_lists import load_lists
 
 
 class Command(BaseCommand):
@@ -52,6 +53,14 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Activities: %(created)d created, %(updated)d corrected.")
             % {"created": created, "updated": updated}
+        )
+        offers, demands, projects = load_lists()
+        self.stdout.write(
+            _(
+                "Resource offers, demands and joint projects: %(offers)d, %(demands)d and "
+                "%(projects)d created."
+            )
+            % {"offers": offers, "demands": demands, "projects": projects}
         )
         self.stdout.write(_("Demo accounts (user name / password / role):"))
         for account, _created in accounts:
