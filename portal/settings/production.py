@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env
+from .base import MIDDLEWARE, STORAGES, env
 
 DEBUG = False
 
@@ -34,3 +34,7 @@ STORAGES = {
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# The benchmark (docs/benchmarks.md) reads each request's query count from a response header.
+if env.bool("QUERY_COUNT_HEADER", default=False):
+    MIDDLEWARE = ["portal.core.middleware.QueryCountMiddleware", *MIDDLEWARE]

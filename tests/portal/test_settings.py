@@ -71,3 +71,11 @@ def test_chinese_is_the_default_language_and_shanghai_the_time_zone():
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert [code for code, _ in settings.LANGUAGES] == ["zh-hans", "en"]
+
+
+def test_query_count_header_says_how_many_queries_a_request_made(client, settings, staff_user):
+    settings.MIDDLEWARE = ["portal.core.middleware.QueryCountMiddleware", *settings.MIDDLEWARE]
+    client.force_login(staff_user)
+    response = client.get("/api/v1/regions/")
+    assert response.status_code == 200
+    assert int(response["X-Query-Count"]) >= 2  # the session and user, then the regions
