@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve migrate demo test lint format messages static-vendor check-deploy clean
+.PHONY: help install run serve migrate demo test bench lint format messages static-vendor check-deploy clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -35,6 +35,10 @@ run: demo  ## Install, migrate, load the demo data, then serve on http://127.0.0
 
 test: install  ## Run the whole suite (SQLite and the filesystem broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: install  ## Benchmark at Pudong's size on the local PostgreSQL with gunicorn and wrk (docs/benchmarks.md)
+	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 lint: install  ## ruff lint and format check
 	$(VENV)/bin/ruff check .
