@@ -1,5 +1,6 @@
 from django.contrib.auth.mixins import UserPassesTestMixin
 
+from portal.core.pagination import BoundedCountPaginator
 from portal.core.scoping import CHANGE, VIEW
 
 
@@ -26,6 +27,7 @@ class FilteredListMixin:
     """A list page driven by the same FilterSet as its API list; a wrong filter value lists nothing and says why."""
 
     filterset_class = None
+    paginator_class = BoundedCountPaginator
 
     def get_base_queryset(self):
         raise NotImplementedError

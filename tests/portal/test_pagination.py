@@ -1,0 +1,33 @@
+"""Counting pages: exact up to the bound; above it, PostgreSQL's estimate, said to be one."""
+
+import pytest
+from django.db import connection
+
+from portal.core import pagination
+from tests.factories import MemberUnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_count_within_the_bound_is_exact_and_says_so(staff_api, region):
+    MemberUnitFactory.create_batch(12, region=region)
+    body = staff_api.get("/api/v1/units/", {"page_size": 5}).json()
+    assert body["count"] == 12 and body["count_is_estimate"] is False
+    assert len(body["results"]) == 5
+
+
+def test_above_the_bound_postgresql_estimates_and_other_databases_count(
+    staff_api, region, monkeypatch
+):
+    monkeypatch.setattr(pagination, "EXACT_UP_TO", 10)
+    MemberUnitFactory.create_batch(25, region=region)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE members_memberunit")
+    body = staff_api.get("/api/v1/units/", {"page_size": 5}).json()
+    if connection.vendor == "postgresql":
+        assert body["count_is_estimate"] is True
+        assert body["count"] > 10  # never below what was already counted
+    else:
+        assert body == {**body, "count": 25, "count_is_estimate": False}
+    assert len(body["results"]) == 5 and body["next"]
