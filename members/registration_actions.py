@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -19,27 +17,16 @@ from portal.accounts.choices import Role
 from portal.accounts.models import User
 from portal.core.decisions import record_decision, required_reason
 from portal.core.mail import absolute_url, send_after_commit, set_password_url
+from portal.core.ratelimit import rate_exceeded
 
 from .choices import RegistrationStatus, UnitStatus
 from .credit_code import normalize
 from .models import MemberUnit, Registration
 
-PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
 
 def registration_rate_exceeded(*, ip: str | None) -> bool:
     """Count one submission from `ip`; True once it is over REGISTRATION_RATE_LIMIT (e.g. "5/h")."""
-    limit, _sep, unit = getattr(settings, "REGISTRATION_RATE_LIMIT", "5/h").partition("/")
-    period = PERIODS[(unit or "h")[0]]
-    bucket = int(time.time() // period)
-    key = f"registration-rate:{ip or 'unknown'}:{bucket}"
-    cache.add(key, 0, timeout=period)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=period)
-        count = 1
-    return count > int(limit)
+    return rate_exceeded("registration", ip, getattr(settings, "REGISTRATION_RATE_LIMIT", "5/h"))
 
 
 def confirm_cutoff() -> datetime:

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from portal.accounts.security import PasswordResetView
 from portal.core import views as core_views
 
 admin.site.site_header = _("Alliance Portal administration")
@@ -15,12 +16,14 @@ urlpatterns = [
     path("dashboard/", core_views.DashboardView.as_view(), name="dashboard"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("regions/", include("portal.regions.urls")),
     path("alliances/", include("alliances.urls")),
     path("services/", include("services.urls")),
     path("notifications/", include("portal.notifications.urls")),
+    path("reports/", include("portal.reports.urls")),
     path("", include("members.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("portal.api.urls")),

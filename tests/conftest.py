@@ -15,6 +15,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rate-limit counters and cached figures do not leak."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def region(db):
     return SubdistrictFactory(

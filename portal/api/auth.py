@@ -1,9 +1,13 @@
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
+
+from portal.core.ratelimit import client_ip, rate_exceeded
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -17,8 +21,10 @@ class TokenRequestSerializer(serializers.Serializer):
     token = serializers.CharField(label=_("token"), read_only=True)
 
     def validate(self, attrs):
+        request = self.context.get("request")
         user = authenticate(
-            request=self.context.get("request"),
+            # Django's own request: django-axes marks a lockout on it for its middleware to see.
+            request=getattr(request, "_request", request),
             username=attrs["username"],
             password=attrs["password"],
         )
@@ -37,6 +43,8 @@ class ObtainTokenView(ObtainAuthToken):
     serializer_class = TokenRequestSerializer
 
     def post(self, request, *args, **kwargs):
+        if rate_exceeded("token", client_ip(request), settings.TOKEN_RATE_LIMIT):
+            raise Throttled(detail=_("Too many token requests from your address; try again later."))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])

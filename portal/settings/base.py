@@ -1,8 +1,10 @@
 """Settings shared by every profile; each value that differs between machines comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -34,6 +36,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
     "simple_history",
+    "axes",
     "portal.core",
     "portal.regions",
     "portal.accounts",
@@ -41,6 +44,7 @@ INSTALLED_APPS = [
     "members",
     "services",
     "portal.notifications",
+    "portal.reports",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that it sees the response of every sign-in attempt (DESIGN.md §4, issue 10).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -92,7 +98,22 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["portal.accounts.backends.RoleBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: it refuses a locked-out user name and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "portal.accounts.backends.RoleBackend",
+]
+# Five failed sign-ins of one user name from one address lock that pair out for 15 minutes; a
+# shared office address is not locked as a whole, nor can anyone lock a user out everywhere.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.accounts.security.lockout_response"
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+AXES_VERBOSE = False
+PASSWORD_RESET_RATE_LIMIT = env("PASSWORD_RESET_RATE_LIMIT", default="5/h")
+TOKEN_RATE_LIMIT = env("TOKEN_RATE_LIMIT", default="20/m")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -124,6 +145,12 @@ STORAGES = {
 # refused form wait in the storage for the corrected form before they are cleaned away.
 ACTIVITY_PHOTO_MAX_BYTES = env.int("ACTIVITY_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
 ACTIVITY_PENDING_PHOTO_HOURS = env.int("ACTIVITY_PENDING_PHOTO_HOURS", default=24)
+DEMAND_ATTACHMENT_MAX_BYTES = env.int("DEMAND_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
+# The dashboard's figures are cached this many seconds (and dropped sooner when a record that
+# feeds them is saved); quarterly reports name the district in their title.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
+REPORT_DISTRICT_NAME = env("REPORT_DISTRICT_NAME", default="")
 
 # Mail: EMAIL_URL such as smtp://user:pass@host:587 or smtp+tls://…; the console by default.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -189,6 +216,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60,
         "options": {"expires": 55},
     },
+    # Daily at 08:00 Shanghai time; a second run the same day reminds nobody twice.
+    "mark-overdue-demands": {
+        "task": "services.tasks.mark_overdue_demands",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    # The quarter just ended, on the first day of the next at 02:00 Shanghai time: one task per
+    # report, each mailed to its subscribers once (docs/reports.md).
+    "build-quarterly-reports": {
+        "task": "portal.reports.tasks.build_quarterly_reports",
+        "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10"),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -246,6 +284,16 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "alliances.choices.AllianceKind",
         "StationKindEnum": "services.choices.StationKind",
         "MeetingKindEnum": "alliances.choices.MeetingKind",
+        # The three lists (issue 6): several of their models have a status, a kind or a role.
+        "DemandStatusEnum": "services.choices.DemandStatus",
+        "DemandCategoryEnum": "services.choices.DemandCategory",
+        "DemandSourceEnum": "services.choices.DemandSource",
+        "DemandEventKindEnum": "services.choices.DemandEventKind",
+        "ProjectStatusEnum": "services.choices.ProjectStatus",
+        "ProjectEventKindEnum": "services.choices.ProjectEventKind",
+        "ParticipantRoleEnum": "services.choices.ParticipantRole",
+        "ClaimKindEnum": "services.choices.ClaimKind",
+        "ClaimStatusEnum": "services.choices.ClaimStatus",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",

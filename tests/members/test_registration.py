@@ -24,6 +24,7 @@ from members.registration_actions import (
     registration_submit,
 )
 from portal.accounts.models import User
+from tests.auth import sign_in
 from tests.factories import (
     AllianceFactory,
     MemberUnitFactory,
@@ -298,7 +299,7 @@ def test_the_whole_flow_through_real_mail(client, region, staff_user, smtp_serve
         form_url, {"new_password1": "Xinhong-2026-pass", "new_password2": "Xinhong-2026-pass"}
     )
     assert response.status_code == 302
-    assert client.login(username="wang@example.org", password="Xinhong-2026-pass")
+    assert sign_in(client, "wang@example.org", "Xinhong-2026-pass")
 
 
 @pytest.mark.django_db(transaction=True)

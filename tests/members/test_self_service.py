@@ -19,6 +19,7 @@ from members.actions import (
 from members.choices import ChangeStatus
 from members.models import MemberUnit, UnitChange
 from portal.accounts.models import User
+from tests.auth import sign_in
 from tests.factories import MemberUnitFactory, StaffFactory, UserFactory
 from tests.members.test_registration import make_registration
 
@@ -229,7 +230,7 @@ def test_invited_colleague_gets_an_account_and_sets_a_password_through_real_mail
         form_url, {"new_password1": "Colleague-2026-pass", "new_password2": "Colleague-2026-pass"}
     )
     assert response.status_code == 302
-    assert client.login(username=colleague.username, password="Colleague-2026-pass")
+    assert sign_in(client, colleague.username, "Colleague-2026-pass")
 
 
 @pytest.mark.django_db

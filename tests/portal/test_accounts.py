@@ -10,6 +10,7 @@ from members.models import MemberUnit
 from portal.accounts.choices import Role
 from portal.accounts.models import User
 from portal.regions.models import Region
+from tests.auth import sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,7 @@ def test_password_reset_mail_goes_through_smtp_and_its_link_sets_a_new_password(
         set_url, {"new_password1": "Fresh-pass-9876", "new_password2": "Fresh-pass-9876"}
     )
     assert done.status_code == 302
-    assert client.login(username="staff-user", password="Fresh-pass-9876")
+    assert sign_in(client, "staff-user", "Fresh-pass-9876")
     # The link works once.
     client.logout()
     assert "不再有效" in client.get(link, follow=True).content.decode()

@@ -1,0 +1,47 @@
+"""Sign-in protection: what a locked-out client sees, and the rate-limited password reset."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from portal.core.ratelimit import client_ip, rate_exceeded
+
+
+def cooloff_minutes() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
+def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
+    """429 after too many failed sign-ins: JSON in the API's error format, a page in the browser."""
+    message = _(
+        "Too many failed sign-in attempts for this user from your address. "
+        "Try again in %(minutes)d minutes, or reset your password."
+    ) % {"minutes": cooloff_minutes()}
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "type": "client_error",
+                "errors": [{"code": "locked_out", "detail": message, "attr": None}],
+            },
+            status=429,
+        )
+    body = render_to_string("registration/locked_out.html", {"message": message}, request=request)
+    return HttpResponse(body, status=429)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, with PASSWORD_RESET_RATE_LIMIT requests per client address."""
+
+    def post(self, request, *args, **kwargs):
+        if rate_exceeded("password-reset", client_ip(request), settings.PASSWORD_RESET_RATE_LIMIT):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(
+                None, _("Too many password reset requests from your address; try again later.")
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)

@@ -1,0 +1,28 @@
+"""Fixed-window rate limits kept in the cache: registration, password reset, the token endpoint."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.cache import cache
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def rate_exceeded(scope: str, key: str | None, rate: str) -> bool:
+    """Count one attempt of `key` in `scope`; True once it is over `rate` ("5/h", "20/m" …)."""
+    limit, _sep, unit = rate.partition("/")
+    period = PERIODS[(unit or "h")[0]]
+    bucket = int(time.time() // period)
+    cache_key = f"rate:{scope}:{key or 'unknown'}:{bucket}"
+    cache.add(cache_key, 0, timeout=period)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(cache_key, 1, timeout=period)
+        count = 1
+    return count > int(limit)
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
