@@ -8,7 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=portal.settings.production
 
-RUN pip install --no-cache-dir uv==0.13.9 \
+# Pango (with fontconfig and HarfBuzz) is what WeasyPrint typesets the PDF reports with; the
+# Chinese font itself ships in static/vendor/noto-sans-sc.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+    && rm -rf /var/lib/apt/lists/* \
+    && pip install --no-cache-dir uv==0.13.9 \
     && useradd --system --create-home --uid 1000 portal
 
 WORKDIR /app

@@ -23,6 +23,7 @@ PACKAGES=(
   "htmx|htmx.org@2.0.11|sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA=="
   "echarts|echarts@6.1.0|sha512-q0yaFPggC9FUdsWH4blavRWFmxdrIodbkoKNAjJudAI6CA9gNPxHtV2RcZNEepZVlk4yvBYkOkbk6HIVpIyHZA=="
   "leaflet|leaflet@1.9.4|sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA=="
+  "noto-sans-sc|@fontsource/noto-sans-sc@5.3.0|sha512-HeqIlGm0+ohOKxZLuHj1qW6r6avHH0OWdKERAcSDI0RQ+MXrteuLKA+M+5eOA8rYy0MFvOR5AT0fQo2rUkye0Q=="
 )
 
 # Files to copy, per name: "source path in the tarball:destination path under static/vendor/<name>/".
@@ -57,6 +58,13 @@ files_for() {
       echo "dist/images/marker-shadow.png:images/marker-shadow.png"
       echo "dist/images/layers.png:images/layers.png"
       echo "dist/images/layers-2x.png:images/layers-2x.png"
+      ;;
+    noto-sans-sc)
+      # The PDF reports' Chinese font: the simplified-Chinese subset (7,300 hanzi, ASCII and CJK
+      # punctuation) in two weights. WOFF, not WOFF2: WeasyPrint unpacks WOFF2 glyph by glyph in
+      # Python (about 10 s per weight), WOFF in a fraction of a second.
+      echo "files/noto-sans-sc-chinese-simplified-400-normal.woff:noto-sans-sc-chinese-simplified-400-normal.woff"
+      echo "files/noto-sans-sc-chinese-simplified-700-normal.woff:noto-sans-sc-chinese-simplified-700-normal.woff"
       ;;
     *)
       echo "vendor_static.sh: no file list for '$1'" >&2

@@ -11,6 +11,7 @@ from portal.accounts.choices import Role
 from portal.accounts.models import User
 from portal.regions.choices import RegionLevel
 from portal.regions.models import Region
+from portal.reports.selectors import dashboard_report
 
 
 def dashboard_overview(*, user: User) -> dict[str, Any]:
@@ -84,6 +85,7 @@ def dashboard_overview(*, user: User) -> dict[str, Any]:
         "cards": cards,
         "regions_chart": chart,
         "meetings_due": dashboard_meetings_due(user=user),
+        "report": dashboard_report(user=user),
     }
 
 

@@ -31,7 +31,8 @@ class HomeView(TemplateView):
 
 
 class DashboardView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):
-    """The staff and secretary dashboard shell; later issues fill its cards and charts."""
+    """The home page of district staff and street secretaries: the network's figures, and the
+    quarter so far against the last (cached, see portal.reports.selectors.dashboard_report)."""
 
     template_name = "portal/dashboard.html"
 
