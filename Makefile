@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Both cores: tests spread over two processes; those that share the broker stay on one.
+PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help install run serve migrate demo test bench lint format messages static-vendor check-deploy clean
@@ -34,7 +36,7 @@ run: demo  ## Install, migrate, load the demo data, then serve on http://127.0.0
 	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 
 test: install  ## Run the whole suite (SQLite and the filesystem broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise)
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: install  ## Benchmark at Pudong's size on the local PostgreSQL with gunicorn and wrk (docs/benchmarks.md)
 	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null

@@ -76,6 +76,16 @@ API_READS = {
     "/api/v1/activities/": [401, 401, 200, 200, 200, 200],
     "/api/v1/meetings/": [401, 401, 200, 200, 200, 200],
     "/api/v1/notifications/": [401, 401, 200, 200, 200, 200],
+    "/api/v1/projects/": [401, 401, 200, 200, 200, 200],
+    "/api/v1/projects/counts/": [401, 401, 200, 200, 200, 200],
+    "/api/v1/claims/": [401, 401, 200, 200, 200, 200],
+    # Demands: signed-in users with a role (their scope); a roleless account is refused.
+    "/api/v1/demands/": [401, 401, 200, 200, 200, 200],
+    "/api/v1/demands/counts/": [401, 401, 200, 200, 200, 200],
+    "/api/v1/demand-campaigns/": [401, 401, 200, 200, 200, 200],
+    "/api/v1/demand-deadlines/": [401, 401, 200, 200, 200, 200],
+    # Reports: staff and secretaries all, a unit contact their alliances' (an empty list here).
+    "/api/v1/reports/": [401, 401, 200, 200, 200, 200],
 }
 
 
@@ -151,6 +161,17 @@ PAGES = {
     "/services/catalogue/": [302, 302, 200, 403, 403, 403],
     "/services/activities/": [302, 302, 200, 200, 200, 200],
     "/services/activities/new/": [302, 302, 200, 200, 403, 403],
+    "/services/projects/": [302, 302, 200, 200, 200, 200],
+    # Publishing: staff, secretaries, and contacts of a unit that leads an alliance (none here).
+    "/services/projects/new/": [302, 302, 200, 200, 403, 403],
+    "/services/claims/": [302, 302, 200, 200, 200, 200],
+    "/services/demands/": [302, 302, 200, 200, 200, 200],
+    "/services/demands/new/": [302, 302, 200, 200, 200, 200],
+    "/services/demands/deadlines/": [302, 302, 200, 403, 403, 403],
+    "/services/campaigns/": [302, 302, 200, 200, 200, 200],
+    "/services/campaigns/new/": [302, 302, 200, 403, 403, 403],
+    "/reports/": [302, 302, 200, 200, 200, 200],
+    "/reports/subscriptions/": [302, 302, 200, 403, 403, 403],
 }
 
 
@@ -165,3 +186,49 @@ def test_out_of_scope_unit_pages_are_not_found(client, world, role):
     page_as(client, world, role)
     response = client.get(world["fellow"].get_absolute_url())
     assert response.status_code == (302 if role == "anonymous" else 404)
+
+
+VISIBLE_DEMANDS = {
+    "staff": {"本单位诉求", "无关单位诉求"},
+    "secretary": {"本单位诉求", "无关单位诉求"},
+    "contact": {"本单位诉求"},
+    "other_contact": {"无关单位诉求"},
+}
+
+
+@pytest.mark.parametrize("role", VISIBLE_DEMANDS)
+def test_demand_lists_contain_only_the_scope(client, world, role):
+    from tests.factories import DemandFactory
+
+    DemandFactory(unit=world["mine"], title="本单位诉求")
+    DemandFactory(unit=world["stranger"], title="无关单位诉求")
+    rows = api_as(world, role).get("/api/v1/demands/").json()["results"]
+    assert {r["title"] for r in rows} == VISIBLE_DEMANDS[role]
+    board = page_as(client, world, role).get("/services/demands/")
+    assert {d.title for d in board.context["demands"]} == VISIBLE_DEMANDS[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reports_are_read_within_the_scope_and_built_by_staff_only(client, world, role):
+    from portal.reports.choices import ReportScope
+    from portal.reports.models import QuarterlyReport
+
+    district = QuarterlyReport.objects.create(scope=ReportScope.DISTRICT, year=2026, quarter=3)
+    mine = QuarterlyReport.objects.create(
+        scope=ReportScope.ALLIANCE, alliance=world["alliance"], year=2026, quarter=3
+    )
+    visible = {
+        "staff": {district.pk, mine.pk},
+        "secretary": {district.pk, mine.pk},
+        "contact": {mine.pk},
+        "other_contact": set(),
+    }
+    response = api_as(world, role).get("/api/v1/reports/")
+    if role in visible:
+        assert {r["id"] for r in response.json()["results"]} == visible[role]
+    else:
+        assert response.status_code == 401
+    page_as(client, world, role)
+    # Staff build it again and land on it; others are sent to sign in, or refused.
+    rebuild = client.post(f"/reports/{district.pk}/rebuild/")
+    assert rebuild.status_code == {"anonymous": 302, "inactive": 302, "staff": 302}.get(role, 403)

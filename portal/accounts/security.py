@@ -25,7 +25,7 @@ def lockout_response(request, original_response=None, credentials=None) -> HttpR
         return JsonResponse(
             {
                 "type": "client_error",
-                "errors": [{"code": "locked_out", "detail": message, "attr": None}],
+                "errors": [{"code": "throttled", "detail": message, "attr": None}],
             },
             status=429,
         )

@@ -6,8 +6,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
-
-from portal.core.ratelimit import client_ip, rate_exceeded
+from rest_framework.throttling import SimpleRateThrottle
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -37,14 +36,35 @@ class TokenRequestSerializer(serializers.Serializer):
         return attrs
 
 
+class TokenRateThrottle(SimpleRateThrottle):
+    """TOKEN_RATE_LIMIT token requests per client address (e.g. "20/m")."""
+
+    scope = "token"
+
+    def get_rate(self):
+        return settings.TOKEN_RATE_LIMIT
+
+    def allow_request(self, request, view):
+        self.rate = self.get_rate()  # read per request, so that a changed setting applies at once
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
 class ObtainTokenView(ObtainAuthToken):
     """Exchange a user name and password for the user's API token (`Authorization: Token <key>`)."""
 
     serializer_class = TokenRequestSerializer
+    throttle_classes = [TokenRateThrottle]
+
+    def throttled(self, request, wait):
+        raise Throttled(
+            wait, detail=str(_("Too many token requests from your address; try again later."))
+        )
 
     def post(self, request, *args, **kwargs):
-        if rate_exceeded("token", client_ip(request), settings.TOKEN_RATE_LIMIT):
-            raise Throttled(detail=_("Too many token requests from your address; try again later."))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])

@@ -23,6 +23,7 @@ def navigation(request):
     if user.is_authenticated and (user.is_district_staff or user.is_unit_contact):
         items.append((_("Join requests"), reverse("alliances:join-request-list"), "person-plus"))
     if user.is_authenticated and (user.is_district_staff or user.is_street_secretary):
+        items.append((_("Reports"), reverse("reports:list"), "graph-up"))
         items.append((_("Insight"), reverse("alliances:insight"), "lightbulb"))
         items.append((_("Registrations"), reverse("members:registration-list"), "inbox"))
     if user.is_authenticated and user.is_district_staff:
@@ -30,6 +31,12 @@ def navigation(request):
     items.append((_("Stations"), reverse("services:station-list"), "pin-map"))
     if user.is_authenticated:
         items.append((_("Resources"), reverse("services:resource-list"), "box-seam"))
+        items.append((_("Projects"), reverse("services:project-list"), "kanban"))
+    if user.is_authenticated and (
+        user.is_district_staff or user.is_street_secretary or user.is_unit_contact
+    ):
+        items.append((_("Demands"), reverse("services:demand-list"), "megaphone"))
+        items.append((_("Claims"), reverse("services:claim-list"), "arrow-left-right"))
     items.append((_("Regions"), reverse("regions:tree"), "geo-alt"))
     if not user.is_authenticated:
         items.append(

@@ -147,8 +147,8 @@ ACTIVITY_PHOTO_MAX_BYTES = env.int("ACTIVITY_PHOTO_MAX_BYTES", default=8 * 1024 
 ACTIVITY_PENDING_PHOTO_HOURS = env.int("ACTIVITY_PENDING_PHOTO_HOURS", default=24)
 DEMAND_ATTACHMENT_MAX_BYTES = env.int("DEMAND_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
-# The dashboard's figures are cached this many seconds (and dropped sooner when a record that
-# feeds them is saved); quarterly reports name the district in their title.
+# The dashboard's quarter-so-far figures are cached this many seconds (docs/reports.md);
+# quarterly reports name the district in their title.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 REPORT_DISTRICT_NAME = env("REPORT_DISTRICT_NAME", default="")
 

@@ -43,6 +43,7 @@ ACTIVITY_FIELDS = (
     "region",
     "alliance",
     "organizer",
+    "project",
     "participant_count",
     "party_member_count",
     "description",
@@ -117,6 +118,18 @@ def too_many_photos(existing: int) -> ValidationError:
     return ValidationError(message, code="too_many_photos")
 
 
+def _project_refusals(project, by: User) -> list[str]:
+    """Why an activity cannot belong to `project`: one the user cannot see, or not under way or done."""
+    from ..models import JointProject
+    from ..selectors.projects import linkable_projects
+
+    if not linkable_projects(by).filter(pk=project.pk).exists():
+        if JointProject.objects.restrict(by).filter(pk=project.pk).exists():
+            return [_("Only a claimed, running or completed project can have activities.")]
+        return [_("There is no such project.")]
+    return []
+
+
 def _check(*, activity: Activity, by: User, creating: bool, changed: set[str]) -> None:
     """The rules of an activity beyond its fields' own, each refusal under the field it concerns."""
     errors: dict[str, list[str]] = {}
@@ -138,6 +151,10 @@ def _check(*, activity: Activity, by: User, creating: bool, changed: set[str]) -
             _("You can record activities only in %(region)s and the regions below it.")
             % {"region": by.region.name}
         )
+    if activity.project_id is not None and (creating or "project" in changed):
+        refusals = _project_refusals(activity.project, by)
+        if refusals:
+            errors["project"] = refusals
     if (
         activity.party_member_count is not None
         and activity.participant_count is not None

@@ -25,7 +25,7 @@ from ..actions.activities import (
 )
 from ..choices import MAX_PHOTOS
 from ..filters.activities import ActivityFilterSet
-from ..models import Activity, ActivityPhoto, ServiceStation
+from ..models import Activity, ActivityPhoto, JointProject, ServiceStation
 from ..selectors.activities import (
     EXPORT_HEADERS,
     activity_detail,
@@ -68,6 +68,12 @@ class ActivitySerializer(serializers.ModelSerializer):
     organizer = serializers.PrimaryKeyRelatedField(
         queryset=MemberUnit.objects.all(), required=False, allow_null=True
     )
+    project = serializers.PrimaryKeyRelatedField(
+        queryset=JointProject.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("A joint project (claimed, in progress or completed) the activity belongs to."),
+    )
     station_name = serializers.CharField(source="station.name", read_only=True, allow_null=True)
     region_code = serializers.CharField(source="region.code", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
@@ -93,6 +99,7 @@ class ActivitySerializer(serializers.ModelSerializer):
             "alliance_name",
             "organizer",
             "organizer_name",
+            "project",
             "participant_count",
             "party_member_count",
             "description",

@@ -31,6 +31,9 @@ class ActivityFilterSet(django_filters.FilterSet):
     organizer = IdFilter(
         label=_("organizer (unit id)"), field_name="organizer_id", widget=forms.HiddenInput
     )
+    project = IdFilter(
+        label=_("joint project (id)"), field_name="project_id", widget=forms.HiddenInput
+    )
     held_after = django_filters.DateFilter(
         label=_("held on or after"),
         field_name="held_on",
@@ -53,6 +56,7 @@ class ActivityFilterSet(django_filters.FilterSet):
             "alliance",
             "station",
             "organizer",
+            "project",
             "held_after",
             "held_before",
         ]

@@ -11,7 +11,8 @@ from members.models import MemberUnit
 from portal.regions.models import Region
 
 from ..choices import ActivityType
-from ..models import Activity, ServiceStation
+from ..models import Activity, JointProject, ServiceStation
+from ..selectors.projects import linkable_projects
 
 
 def _label(field: str):
@@ -97,6 +98,12 @@ class ActivityForm(forms.Form):
         required=False,
         help_text=_("The exact name or the credit code of the member unit, if one organized it."),
     )
+    project = forms.ModelChoiceField(
+        label=_label("project"),
+        queryset=None,
+        required=False,
+        help_text=_("The joint project the activity belongs to, if any."),
+    )
     participant_count = forms.IntegerField(
         label=_label("participant_count"),
         min_value=0,
@@ -122,6 +129,7 @@ class ActivityForm(forms.Form):
                     "region": instance.region_id,
                     "alliance": instance.alliance_id,
                     "organizer": instance.organizer,
+                    "project": instance.project_id,
                 },
             )
         else:
@@ -147,6 +155,11 @@ class ActivityForm(forms.Form):
         )
         self.fields["region"].queryset = Region.objects.filter(regions).order_by("path")
         self.fields["alliance"].queryset = Alliance.objects.filter(alliances).order_by("name")
+        # Projects under way or done that the user may see; an activity keeps its project.
+        projects = linkable_projects(user)
+        if instance is not None and instance.project_id:
+            projects = projects | JointProject.objects.filter(pk=instance.project_id)
+        self.fields["project"].queryset = projects
         for field in self.fields.values():
             widget = field.widget
             css = (

@@ -25,7 +25,13 @@ from ..choices import (
 class JointProjectQuerySet(ScopedQuerySet):
     def scope_for(self, user, action: str) -> "JointProjectQuerySet":
         if user.is_street_secretary:
-            return self if action == "view" else self.filter(created_by_id=user.pk)
+            if action == "view":
+                return self
+            # A secretary answers for the projects of their street (and those they created).
+            mine = Q(created_by_id=user.pk)
+            if user.region_id:
+                mine |= Q(region__path__startswith=user.region.path)
+            return self.filter(mine)
         if user.is_unit_contact and user.unit_id:
             owned = Q(lead_unit_id=user.unit_id) | Q(alliance__lead_unit_id=user.unit_id)
             if action != "view":
@@ -265,7 +271,9 @@ class ClaimQuerySet(ScopedQuerySet):
         if user.is_street_secretary:
             mine = Q(project__created_by_id=user.pk)
             if user.region_id:
-                mine |= Q(demand__region__path__startswith=user.region.path)
+                path = user.region.path
+                mine |= Q(project__region__path__startswith=path)
+                mine |= Q(demand__region__path__startswith=path)
             return self.filter(mine)
         if user.is_unit_contact and user.unit_id:
             unit = user.unit_id

@@ -16,7 +16,7 @@ from portal.notifications.tasks import send_meeting_reminders
 
 from .conftest import START
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.broker]
 
 
 def run_through_worker(times: int = 1) -> None:

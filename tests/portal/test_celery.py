@@ -32,6 +32,7 @@ def test_clear_expired_sessions_deletes_only_expired_ones():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.broker
 def test_a_worker_runs_a_task_sent_through_the_broker():
     make_session(-1)
     with start_worker(

@@ -137,7 +137,7 @@ def test_suggestions_take_a_fixed_number_of_queries(network, django_assert_max_n
     demand.refresh_from_db()
     with django_assert_max_num_queries(8) as before:
         suggestions_for_demand(demand)
-    for i in range(15):
+    for _i in range(15):
         bank = MemberUnitFactory(region=network["street"], industry="finance")
         MembershipFactory(alliance=network["alliance"], unit=bank)
         ResourceOfferFactory(unit=bank, category="funding")

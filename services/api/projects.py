@@ -1,0 +1,735 @@
+"""/api/v1/projects/ (项目清单 / 共同行动) and /api/v1/claims/ (双向认领)."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from alliances.models import Alliance
+from members.models import MemberUnit
+from portal.api.openapi import ValidationErrorResponseSerializer
+from portal.api.viewsets import (
+    HistoryActionMixin,
+    ScopedModelViewSet,
+    ScopedViewSetMixin,
+    run_action,
+)
+from portal.core.exports import xlsx_response
+from portal.core.mail import request_base_url
+from portal.regions.models import Region
+
+from ..actions import claims as claim_actions
+from ..actions import projects as actions
+from ..actions.claims import CLAIM_ROLES
+from ..choices import ClaimKind, ParticipantRole, ProjectStatus
+from ..filters.projects import ClaimFilterSet, ProjectFilterSet
+from ..models import (
+    Claim,
+    Demand,
+    JointProject,
+    ProjectEvent,
+    ProjectMilestone,
+    ProjectParticipant,
+    ResourceOffer,
+)
+from ..selectors.projects import (
+    EXPORT_HEADERS,
+    can_create_projects,
+    claim_can_decide,
+    claim_can_withdraw,
+    claim_list,
+    project_detail,
+    project_events,
+    project_export_rows,
+    project_list,
+    project_status_counts,
+)
+
+try:
+    from ..selectors.matching import suggestions_for_project
+    from .matching import SuggestionSerializer
+except ImportError:  # the matching module comes separately; until then there are no suggestions
+    suggestions_for_project = None
+
+    class SuggestionSerializer(serializers.Serializer):
+        kind = serializers.CharField(read_only=True)
+        title = serializers.CharField(read_only=True)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERRORS = {400: ValidationErrorResponseSerializer}
+
+
+# --- projects ----------------------------------------------------------------------------------
+
+
+class ProjectParticipantSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = ProjectParticipant
+        fields = ["id", "unit", "unit_name", "role", "joined_on"]
+        read_only_fields = fields
+
+
+class ProjectMilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProjectMilestone
+        fields = ["id", "title", "due_on", "done_on"]
+        read_only_fields = ["id", "done_on"]
+
+
+class MilestoneDoneSerializer(serializers.Serializer):
+    done_on = serializers.DateField(
+        required=False, allow_null=True, help_text=_("The day it was done; today if left out.")
+    )
+
+
+class ProjectEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.__str__", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ProjectEvent
+        fields = [
+            "id",
+            "kind",
+            "from_status",
+            "to_status",
+            "progress",
+            "actor",
+            "comment",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    """A project as the board lists it; the same fields (less the read-only ones) are written."""
+
+    alliance = serializers.PrimaryKeyRelatedField(
+        queryset=Alliance.objects.all(),
+        help_text=_("Alliance id; a unit contact publishes only for an alliance their unit leads."),
+    )
+    alliance_name = serializers.CharField(source="alliance.name", read_only=True)
+    lead_unit = serializers.PrimaryKeyRelatedField(
+        queryset=MemberUnit.objects.all(),
+        required=False,
+        help_text=_("Unit id; the alliance's lead unit if left out."),
+    )
+    lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True, allow_null=True)
+    region = serializers.PrimaryKeyRelatedField(
+        queryset=Region.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Region id; the lead unit's region if left out (required of secretaries)."),
+    )
+    region_code = serializers.CharField(source="region.code", read_only=True, allow_null=True)
+    region_name = serializers.CharField(source="region.name", read_only=True, allow_null=True)
+    budget = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    contract_amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text=_("合作金额 in yuan."),
+    )
+    participant_count = serializers.IntegerField(read_only=True)
+    pending_claim_count = serializers.IntegerField(read_only=True)
+    created_by = serializers.CharField(source="created_by.__str__", read_only=True, allow_null=True)
+    url = serializers.SerializerMethodField(help_text=_("The project's page."))
+
+    class Meta:
+        model = JointProject
+        fields = [
+            "id",
+            "title",
+            "description",
+            "alliance",
+            "alliance_name",
+            "lead_unit",
+            "lead_unit_name",
+            "category",
+            "region",
+            "region_code",
+            "region_name",
+            "status",
+            "starts_on",
+            "ends_on",
+            "budget",
+            "contract_amount",
+            "progress",
+            "completed_at",
+            "participant_count",
+            "pending_claim_count",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "url",
+        ]
+        read_only_fields = ["status", "progress", "completed_at", "created_at", "updated_at"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, project: JointProject) -> str:
+        request = self.context.get("request")
+        path = project.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+    def validate(self, attrs):
+        current = self.instance
+        start = attrs.get("starts_on", current.starts_on if current else None)
+        end = attrs.get("ends_on", current.ends_on if current else None)
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"ends_on": _("The project cannot end before it starts.")}
+            )
+        return attrs
+
+
+class ProjectDetailSerializer(ProjectSerializer):
+    participants = ProjectParticipantSerializer(many=True, read_only=True)
+    milestones = ProjectMilestoneSerializer(many=True, read_only=True)
+    from_demand = serializers.SerializerMethodField(
+        help_text=_("The id of the demand the project was made from, if any.")
+    )
+
+    class Meta(ProjectSerializer.Meta):
+        fields = [*ProjectSerializer.Meta.fields, "from_demand", "participants", "milestones"]
+
+    def get_from_demand(self, project: JointProject) -> int | None:
+        demand = project.from_demand
+        return demand.pk if demand else None
+
+
+class MilestoneInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    due_on = serializers.DateField()
+
+
+class ProjectCreateSerializer(ProjectSerializer):
+    milestones = serializers.ListField(
+        child=MilestoneInputSerializer(),
+        required=False,
+        max_length=actions.MILESTONES_PER_PROJECT,
+        write_only=True,
+    )
+    open_now = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text=_("Open the project for claiming at once instead of leaving it proposed."),
+    )
+
+    class Meta(ProjectSerializer.Meta):
+        fields = [*ProjectSerializer.Meta.fields, "milestones", "open_now"]
+
+
+class FromDemandSerializer(ProjectCreateSerializer):
+    demand = serializers.PrimaryKeyRelatedField(queryset=Demand.objects.all(), write_only=True)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    category = serializers.ChoiceField(
+        choices=JointProject._meta.get_field("category").choices, required=False
+    )
+    add_demand_unit = serializers.BooleanField(
+        required=False,
+        default=True,
+        write_only=True,
+        help_text=_("The unit that raised the demand takes part as a participant."),
+    )
+
+    class Meta(ProjectCreateSerializer.Meta):
+        fields = ["demand", *ProjectCreateSerializer.Meta.fields, "add_demand_unit"]
+
+
+class TransitionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=ProjectStatus.choices, help_text=_("The status to move to.")
+    )
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text=_("Required when cancelling."),
+    )
+
+
+class ProgressSerializer(serializers.Serializer):
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class StatusCountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_status = serializers.DictField(child=serializers.IntegerField())
+
+
+PROJECT_FIELDS = set(actions.EDITABLE)
+
+
+class ProjectViewSet(HistoryActionMixin, ScopedModelViewSet):
+    """Joint projects. Staff, street secretaries (in their region) and the contacts of an alliance's lead
+    unit publish them; their owners edit them and move them along the status table; the lead and
+    co-organizing units report progress, milestones and amounts. Projects are cancelled, never deleted."""
+
+    serializer_class = ProjectSerializer
+    filterset_class = ProjectFilterSet
+    search_fields = ["title", "description"]
+    ordering_fields = [
+        "title",
+        "status",
+        "starts_on",
+        "ends_on",
+        "budget",
+        "contract_amount",
+        "progress",
+        "created_at",
+        "updated_at",
+    ]
+    ordering = ["-created_at", "-id"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if self.action in {"list", "export", "counts"}:
+            return project_list(user=self.request.user)
+        return project_detail(user=self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return ProjectSerializer
+        if self.action == "create":
+            return ProjectCreateSerializer
+        return ProjectDetailSerializer
+
+    def can_create(self, user) -> bool:
+        return can_create_projects(user)
+
+    def can_change(self, user, obj) -> bool:
+        # Owners, and the lead and co-organizing units for some writes: the actions decide (403).
+        return True
+
+    def _out(self, project: JointProject, status_code=status.HTTP_200_OK) -> Response:
+        fresh = project_detail(user=self.request.user).get(pk=project.pk)
+        data = ProjectDetailSerializer(fresh, context=self.get_serializer_context()).data
+        return Response(data, status=status_code)
+
+    @extend_schema(
+        request=ProjectCreateSerializer, responses={201: ProjectDetailSerializer, **ERRORS}
+    )
+    def create(self, request, *args, **kwargs):
+        """Publish a project (`proposed`, or `open` with `open_now`), with its `milestones`."""
+        params = ProjectCreateSerializer(data=request.data, context=self.get_serializer_context())
+        params.is_valid(raise_exception=True)
+        data = dict(params.validated_data)
+        milestones = data.pop("milestones", [])
+        open_now = data.pop("open_now", False)
+        project = run_action(
+            actions.project_create,
+            by=request.user,
+            data={k: v for k, v in data.items() if k in PROJECT_FIELDS},
+            milestones=milestones,
+            open_now=open_now,
+            base_url=request_base_url(request),
+        )
+        return self._out(project, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ProjectSerializer, responses={200: ProjectDetailSerializer, **ERRORS})
+    def update(self, request, *args, **kwargs):
+        """Edit the project (its owners); the lead and co-organizing units may send only the amounts."""
+        partial = kwargs.pop("partial", False)
+        project = self.get_object()
+        params = ProjectSerializer(
+            project, data=request.data, partial=partial, context=self.get_serializer_context()
+        )
+        params.is_valid(raise_exception=True)
+        data = {k: v for k, v in params.validated_data.items() if k in PROJECT_FIELDS}
+        project = run_action(actions.project_update, project=project, by=request.user, data=data)
+        return self._out(project)
+
+    @extend_schema(request=ProjectSerializer, responses={200: ProjectDetailSerializer, **ERRORS})
+    def partial_update(self, request, *args, **kwargs):
+        kwargs["partial"] = True
+        return self.update(request, *args, **kwargs)
+
+    @extend_schema(
+        request=TransitionSerializer,
+        responses={200: ProjectDetailSerializer, **ERRORS},
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def transition(self, request, pk=None):
+        """Move the project to another `status` (its owners): proposed→open/cancelled,
+        open→claimed/in_progress/cancelled, claimed→in_progress/cancelled, in_progress→completed/cancelled.
+        Cancelling needs a `comment`; completing sets the progress to 100."""
+        project = self.get_object()
+        params = TransitionSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        project = run_action(
+            actions.project_transition,
+            project=project,
+            to=params.validated_data["status"],
+            comment=params.validated_data.get("comment", ""),
+            by=request.user,
+            base_url=request_base_url(request),
+        )
+        return self._out(project)
+
+    @extend_schema(
+        request=ProgressSerializer,
+        responses={200: ProjectDetailSerializer, **ERRORS},
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def progress(self, request, pk=None):
+        """Report the progress (0–100) with a comment: owners, the lead and co-organizing units."""
+        project = self.get_object()
+        params = ProgressSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        project = run_action(
+            actions.project_progress,
+            project=project,
+            by=request.user,
+            progress=params.validated_data["progress"],
+            comment=params.validated_data.get("comment", ""),
+        )
+        return self._out(project)
+
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses=ProjectMilestoneSerializer(many=True),
+        filters=False,
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=MilestoneInputSerializer,
+        responses={201: ProjectMilestoneSerializer, **ERRORS},
+        filters=False,
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def milestones(self, request, pk=None):
+        """The milestones; POST adds one (owners, the lead and co-organizing units)."""
+        project = self.get_object()
+        if request.method == "GET":
+            return Response(ProjectMilestoneSerializer(project.milestones.all(), many=True).data)
+        params = MilestoneInputSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        milestone = run_action(
+            actions.milestone_add, project=project, by=request.user, **params.validated_data
+        )
+        return Response(ProjectMilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=MilestoneDoneSerializer,
+        responses={200: ProjectMilestoneSerializer, **ERRORS},
+        parameters=[OpenApiParameter("milestone_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"milestones/(?P<milestone_id>[0-9]+)/done",
+        filterset_class=None,
+    )
+    def milestone_done(self, request, pk=None, milestone_id=None):
+        """Mark a milestone done (today unless `done_on` is given)."""
+        project = self.get_object()
+        milestone = ProjectMilestone.objects.filter(project=project, pk=milestone_id).first()
+        if milestone is None:
+            raise NotFound(_("This project has no such milestone."))
+        params = MilestoneDoneSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        milestone = run_action(
+            actions.milestone_done,
+            milestone=milestone,
+            by=request.user,
+            done_on=params.validated_data.get("done_on"),
+        )
+        return Response(ProjectMilestoneSerializer(milestone).data)
+
+    @extend_schema(responses=ProjectParticipantSerializer(many=True), filters=False)
+    @action(detail=True, pagination_class=None, filterset_class=None)
+    def participants(self, request, pk=None):
+        """The units taking part, with their roles."""
+        project = self.get_object()
+        return Response(ProjectParticipantSerializer(project.participants.all(), many=True).data)
+
+    @extend_schema(responses=ProjectEventSerializer(many=True), filters=False)
+    @action(detail=True, pagination_class=None, filterset_class=None)
+    def events(self, request, pk=None):
+        """The timeline: creation, status changes, progress, milestones, participants and claims, oldest first."""
+        project = self.get_object()
+        return Response(ProjectEventSerializer(project_events(project), many=True).data)
+
+    @extend_schema(responses=SuggestionSerializer(many=True), filters=False)
+    @action(detail=True, pagination_class=None, filterset_class=None)
+    def suggestions(self, request, pk=None):
+        """Resource offers, then units, that could serve or join the project, each with its reasons."""
+        project = self.get_object()
+        if suggestions_for_project is None:
+            return Response([])
+        return Response(SuggestionSerializer(suggestions_for_project(project), many=True).data)
+
+    @extend_schema(
+        request=FromDemandSerializer,
+        responses={201: ProjectDetailSerializer, **ERRORS},
+        filters=False,
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="from-demand",
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def from_demand(self, request):
+        """Turn a `demand` into a project of an `alliance` (staff, the demand's street secretary).
+        Title, description, category and region come from the demand unless given."""
+        params = FromDemandSerializer(data=request.data, context=self.get_serializer_context())
+        params.is_valid(raise_exception=True)
+        data = dict(params.validated_data)
+        demand = data.pop("demand")
+        project = run_action(
+            actions.project_from_demand,
+            demand=demand,
+            by=request.user,
+            data={k: v for k, v in data.items() if k in PROJECT_FIELDS},
+            add_demand_unit=data.get("add_demand_unit", True),
+            milestones=data.get("milestones", []),
+            open_now=data.get("open_now", False),
+            base_url=request_base_url(request),
+        )
+        return self._out(project, status.HTTP_201_CREATED)
+
+    @extend_schema(responses=StatusCountsSerializer)
+    @action(detail=False, pagination_class=None)
+    def counts(self, request):
+        """How many projects of the filtered list (same parameters) are in each status."""
+        counts = project_status_counts(self.filter_queryset(self.get_queryset()))
+        return Response({"total": sum(counts.values()), "by_status": counts})
+
+    @extend_schema(
+        responses={
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description=_("XLSX workbook"))
+        },
+        description="The filtered list (same parameters as the list) as an XLSX workbook.",
+    )
+    @action(detail=False, pagination_class=None)
+    def export(self, request):
+        """Download the filtered list as XLSX."""
+        return xlsx_response(
+            filename="projects",
+            sheet_title=str(_("joint projects")),
+            headers=EXPORT_HEADERS,
+            rows=project_export_rows(self.filter_queryset(self.get_queryset())),
+        )
+
+
+# --- claims ------------------------------------------------------------------------------------
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    project_title = serializers.CharField(source="project.title", read_only=True, allow_null=True)
+    demand_title = serializers.CharField(source="demand.title", read_only=True, allow_null=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    resource_offer_title = serializers.CharField(
+        source="resource_offer.title", read_only=True, allow_null=True
+    )
+    created_by = serializers.CharField(source="created_by.__str__", read_only=True, allow_null=True)
+    decided_by = serializers.CharField(source="decided_by.__str__", read_only=True, allow_null=True)
+    can_decide = serializers.SerializerMethodField(
+        help_text=_("Whether you may accept or decline it.")
+    )
+    can_withdraw = serializers.SerializerMethodField(help_text=_("Whether you may withdraw it."))
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "kind",
+            "project",
+            "project_title",
+            "demand",
+            "demand_title",
+            "unit",
+            "unit_name",
+            "resource_offer",
+            "resource_offer_title",
+            "role",
+            "message",
+            "status",
+            "created_by",
+            "created_at",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+            "can_decide",
+            "can_withdraw",
+        ]
+        read_only_fields = fields
+
+    def _user(self):
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    def get_can_decide(self, claim: Claim) -> bool:
+        return claim_can_decide(self._user(), claim)
+
+    def get_can_withdraw(self, claim: Claim) -> bool:
+        return claim_can_withdraw(self._user(), claim)
+
+
+class ClaimCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ClaimKind.choices)
+    project = serializers.PrimaryKeyRelatedField(
+        queryset=JointProject.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("For unit_claims_project, project_invites_unit, project_requests_resource."),
+    )
+    demand = serializers.PrimaryKeyRelatedField(
+        queryset=Demand.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("For unit_claims_demand, demand_requests_resource."),
+    )
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=MemberUnit.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "The invited unit; for a claim, staff name the claiming unit (a contact's is their own)."
+        ),
+    )
+    resource_offer = serializers.PrimaryKeyRelatedField(
+        queryset=ResourceOffer.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("For the requests for a resource."),
+    )
+    role = serializers.ChoiceField(
+        choices=[(role.value, role.label) for role in CLAIM_ROLES],
+        required=False,
+        default=ParticipantRole.PARTICIPANT,
+        help_text=_("The role in the project (ignored for demands and resource requests)."),
+    )
+    message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ClaimDeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text=_("Why; told to the other side."))
+
+
+class ClaimViewSet(
+    HistoryActionMixin,
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """双向认领: units claim projects and demands; projects invite units and request resource offers.
+    The other side accepts or declines (with a reason); the side that made a claim may withdraw it."""
+
+    serializer_class = ClaimSerializer
+    filterset_class = ClaimFilterSet
+    search_fields = ["unit__name", "project__title", "demand__title"]
+    ordering_fields = ["created_at", "decided_at", "status", "kind"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        return claim_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return ClaimCreateSerializer
+        return ClaimSerializer
+
+    def can_create(self, user) -> bool:
+        return bool(
+            user.is_district_staff
+            or (user.is_street_secretary and user.region_id)
+            or (user.is_unit_contact and user.unit_id)
+        )
+
+    def can_change(self, user, obj) -> bool:
+        # Who answers and who withdraws depends on the kind: the actions decide (403).
+        return True
+
+    def _out(self, claim: Claim, status_code=status.HTTP_200_OK) -> Response:
+        fresh = claim_list(user=self.request.user).get(pk=claim.pk)
+        data = ClaimSerializer(fresh, context=self.get_serializer_context()).data
+        return Response(data, status=status_code)
+
+    @extend_schema(request=ClaimCreateSerializer, responses={201: ClaimSerializer, **ERRORS})
+    def create(self, request, *args, **kwargs):
+        """Make a claim (`unit_claims_project`, `unit_claims_demand`), an invitation
+        (`project_invites_unit`) or a request for a resource (`project_requests_resource`,
+        `demand_requests_resource`)."""
+        params = ClaimCreateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        claim = run_action(
+            claim_actions.claim_create,
+            by=request.user,
+            base_url=request_base_url(request),
+            **params.validated_data,
+        )
+        return self._out(claim, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: ClaimSerializer, **ERRORS}, filters=False)
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def accept(self, request, pk=None):
+        """Accept: the unit joins the project with the role (a demand: the unit handles it)."""
+        claim = run_action(
+            claim_actions.claim_accept,
+            claim=self.get_object(),
+            by=request.user,
+            base_url=request_base_url(request),
+        )
+        return self._out(claim)
+
+    @extend_schema(
+        request=ClaimDeclineSerializer, responses={200: ClaimSerializer, **ERRORS}, filters=False
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def decline(self, request, pk=None):
+        """Decline with a `reason`, told to the side that made the claim."""
+        claim = self.get_object()
+        params = ClaimDeclineSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        claim = run_action(
+            claim_actions.claim_decline,
+            claim=claim,
+            by=request.user,
+            reason=params.validated_data["reason"],
+            base_url=request_base_url(request),
+        )
+        return self._out(claim)
+
+    @extend_schema(request=None, responses={200: ClaimSerializer, **ERRORS}, filters=False)
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def withdraw(self, request, pk=None):
+        """Take back a pending claim, invitation or request (the side that made it)."""
+        claim = run_action(
+            claim_actions.claim_withdraw,
+            claim=self.get_object(),
+            by=request.user,
+            base_url=request_base_url(request),
+        )
+        return self._out(claim)
+
+
+def register(router) -> None:
+    """Add this module's viewsets to the API router."""
+    router.register("projects", ProjectViewSet, basename="project")
+    router.register("claims", ClaimViewSet, basename="claim")

@@ -1,0 +1,599 @@
+"""Pages of the demand loop (需求清单): the board, raising a demand, its page with the steps the user may
+take, campaigns and deadlines. Every write goes through `services.actions`."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import NoReverseMatch, path, re_path, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
+
+from portal.core.exports import xlsx_response
+from portal.core.history import history_entries
+from portal.core.mail import request_base_url
+from portal.core.mixins import FilteredListMixin
+
+from ..actions.campaigns import (
+    campaign_create,
+    campaign_update,
+    can_manage_campaigns,
+    demand_deadlines_set,
+)
+from ..actions.demands import (
+    ACTION_LABELS,
+    ACTIONS,
+    HANDLER,
+    RATING_DAYS,
+    can_handle_demands,
+    can_raise_demands,
+    close_allowed_from,
+    demand_allowed_actions,
+    demand_attachments_add,
+    demand_can_edit,
+    demand_create,
+    demand_update,
+    roles_of,
+)
+from ..choices import DEFAULT_DUE_DAYS, DemandCategory, DemandStatus
+from ..filters.demands import DemandFilterSet
+from ..forms.demands import (
+    ACTION_FORMS,
+    AttachmentsForm,
+    DemandCampaignForm,
+    DemandDeadlinesForm,
+    DemandForm,
+    DemandUpdateForm,
+)
+from ..models import Demand, DemandAttachment, DemandCampaign, DemandDeadline
+from ..selectors.demands import (
+    EXPORT_HEADERS,
+    campaign_list,
+    demand_contacts,
+    demand_counts,
+    demand_counts_by_category,
+    demand_detail,
+    demand_export_rows,
+    demand_list,
+    demand_status_counts,
+)
+
+try:  # Matching suggestions arrive with their own module; the page works without them.
+    from ..selectors.matching import suggestions_for_demand
+except ImportError:  # pragma: no cover
+    suggestions_for_demand = None
+
+# Steps that can be taken from a row of the board, without a form.
+INLINE_ACTIONS = ("accept", "start")
+STATUS_BADGES = {
+    DemandStatus.SUBMITTED: "warning",
+    DemandStatus.ACCEPTED: "info",
+    DemandStatus.ASSIGNED: "primary",
+    DemandStatus.IN_PROGRESS: "primary",
+    DemandStatus.RESOLVED: "success",
+    DemandStatus.CLOSED: "secondary",
+    DemandStatus.REJECTED: "dark",
+    DemandStatus.MERGED: "light",
+}
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _template_exists(name: str) -> bool:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def _url_or_none(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _decorate(demand: Demand, user) -> Demand:
+    """What a board row needs to know about the user's rights, computed without queries."""
+    allowed = demand_allowed_actions(user, demand)
+    demand.inline_actions = [(a, ACTION_LABELS[a]) for a in INLINE_ACTIONS if a in allowed]
+    demand.badge = STATUS_BADGES.get(demand.status, "secondary")
+    return demand
+
+
+class DemandAccessMixin(LoginRequiredMixin, UserPassesTestMixin):
+    """Staff, secretaries and unit contacts; which demands they see is the scope's business."""
+
+    def test_func(self) -> bool:
+        return can_raise_demands(self.request.user)
+
+
+class DemandListView(DemandAccessMixin, FilteredListMixin, ListView):
+    """The board: filters, counts per status as tabs, inline steps, `?format=xlsx` downloads the filter."""
+
+    template_name = "services/demand_list.html"
+    paginate_by = 50
+    filterset_class = DemandFilterSet
+    context_object_name = "demands"
+
+    def get_base_queryset(self):
+        return demand_list(user=self.request.user)
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET, queryset=self.get_base_queryset(), request=self.request
+        )
+        return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "xlsx":
+            return xlsx_response(
+                filename="demands",
+                sheet_title=_("demands"),
+                headers=EXPORT_HEADERS,
+                rows=demand_export_rows(self.get_queryset(), user=request.user),
+            )
+        return super().get(request, *args, **kwargs)
+
+    def _status_tabs(self) -> list[dict]:
+        query = self.request.GET.copy()
+        for name in ("status", "page", "format"):
+            query.pop(name, None)
+        unfiltered = DemandFilterSet(query, queryset=self.get_base_queryset(), request=self.request)
+        counts = (
+            demand_status_counts(unfiltered.qs)
+            if unfiltered.is_valid()
+            else dict.fromkeys(DemandStatus.values, 0)
+        )
+        chosen = set(self.request.GET.getlist("status"))
+        base = query.urlencode()
+        tabs = [
+            {
+                "value": "",
+                "label": _("All"),
+                "count": sum(counts.values()),
+                "url": f"?{base}",
+                "active": not chosen,
+            }
+        ]
+        for value, label in DemandStatus.choices:
+            tabs.append(
+                {
+                    "value": value,
+                    "label": label,
+                    "count": counts[value],
+                    "url": f"?{base}&status={value}" if base else f"?status={value}",
+                    "active": chosen == {value},
+                    "badge": STATUS_BADGES[value],
+                }
+            )
+        return tabs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["demands"] = [_decorate(d, user) for d in context["demands"]]
+        context["status_tabs"] = self._status_tabs()
+        context["can_raise"] = can_raise_demands(user)
+        context["can_handle"] = can_handle_demands(user)
+        context["is_contact"] = bool(user.is_unit_contact and not user.is_district_staff)
+        context["mine"] = self.request.GET.get("mine", "")
+        query = self.request.GET.copy()
+        for name in ("mine", "page", "format"):
+            query.pop(name, None)
+        context["query_without_mine"] = query.urlencode()
+        form = self.filterset.form
+        if "campaign" in form.fields:
+            recent = DemandCampaign.objects.order_by("-opens_on", "-id").values_list("pk", "title")[
+                :50
+            ]
+            form.fields["campaign"].widget = forms.Select(
+                choices=[("", "---------"), *[(pk, title) for pk, title in recent]]
+            )
+        yes_no = [("", "---------"), ("true", _("yes")), ("false", _("no"))]
+        for name in ("overdue", "due_soon", "has_project"):
+            if name in form.fields:
+                form.fields[name].widget = forms.Select(choices=yes_no)
+        if context["is_contact"]:
+            form.fields.pop("mine", None)
+        return context
+
+
+class DemandCreateView(DemandAccessMixin, FormView):
+    template_name = "services/demand_form.html"
+    form_class = DemandForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            demand = demand_create(
+                by=self.request.user,
+                data=form.demand_fields(),
+                attachments=form.cleaned_data.get("attachments") or [],
+                base_url=request_base_url(self.request),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Demand No. %(number)s “%(title)s” was raised.")
+            % {"number": demand.pk, "title": demand.title},
+        )
+        return redirect(demand)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class DemandUpdateView(DemandAccessMixin, FormView):
+    """Correct a demand while it waits to be accepted."""
+
+    template_name = "services/demand_form.html"
+    form_class = DemandUpdateForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.demand = get_object_or_404(demand_list(user=request.user), pk=kwargs["pk"])
+            if not demand_can_edit(request.user, self.demand):
+                raise PermissionDenied(_("Only a demand that waits to be accepted can be changed."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": Demand.objects.get(pk=self.demand.pk)}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "demand": self.demand}
+
+    def form_valid(self, form):
+        try:
+            demand = demand_update(
+                demand=self.demand,
+                by=self.request.user,
+                data={name: form.cleaned_data[name] for name in form.fields},
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The demand was saved."))
+        return redirect(demand)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+def demand_page_context(request, demand: Demand, *, bound: tuple[str, forms.Form] | None = None):
+    """Everything the demand's page shows to `request.user`; `bound` is a refused step's form."""
+    user = request.user
+    allowed = demand_allowed_actions(user, demand)
+    roles = roles_of(user, demand)
+    action_forms = []
+    for name in allowed:
+        if bound is not None and bound[0] == name:
+            form = bound[1]
+        else:
+            form = ACTION_FORMS[name](auto_id=f"id_{name}_%s")
+        action_forms.append({"name": name, "label": ACTION_LABELS[name], "form": form})
+    context = {
+        "demand": demand,
+        "contacts": demand_contacts(user=user, demand=demand),
+        "action_forms": action_forms,
+        "bound_action": bound[0] if bound else "",
+        "events": list(demand.events.all()),
+        "attachments": list(demand.attachments.all()),
+        "duplicates": list(demand.duplicates.all()),
+        "can_edit": demand_can_edit(user, demand),
+        "can_attach": bool(roles)
+        and demand.status not in {DemandStatus.CLOSED, DemandStatus.REJECTED, DemandStatus.MERGED},
+        "attachments_form": AttachmentsForm(),
+        "is_handler": HANDLER in roles,
+        "badge": STATUS_BADGES.get(demand.status, "secondary"),
+        "rating_days": RATING_DAYS,
+        "close_allowed_from": close_allowed_from(demand)
+        if demand.status == DemandStatus.RESOLVED
+        else None,
+        "today": timezone.localdate(),
+    }
+    if HANDLER in roles and demand.project_id is None and demand.is_open:
+        context["project_from_demand_url"] = _url_or_none("services:project-from-demand", demand.pk)
+    if demand.project_id is not None:
+        try:
+            context["project_url"] = demand.project.get_absolute_url()
+        except NoReverseMatch:
+            context["project_url"] = None
+    if (
+        HANDLER in roles
+        and suggestions_for_demand is not None
+        and demand.is_open
+        and _template_exists("services/_suggestions.html")
+    ):
+        context["suggestions"] = suggestions_for_demand(demand)
+        context["show_suggestions"] = True
+    if user.is_district_staff:
+        context["history"] = history_entries(demand, limit=50)
+    return context
+
+
+class DemandDetailView(DemandAccessMixin, DetailView):
+    template_name = "services/demand_detail.html"
+    context_object_name = "demand"
+
+    def get_queryset(self):
+        return demand_detail(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(demand_page_context(self.request, self.object))
+        return context
+
+
+def _back(request, default: str):
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect(default)
+
+
+class DemandActionView(DemandAccessMixin, View):
+    """One step of the loop (POST). From a board row with htmx the row comes back; otherwise the
+    demand's page, or the page again with the refused form and why."""
+
+    def post(self, request, pk: int, action: str):
+        demand = get_object_or_404(demand_detail(user=request.user), pk=pk)
+        form = ACTION_FORMS[action](request.POST, auto_id=f"id_{action}_%s")
+        if form.is_valid():
+            try:
+                ACTIONS[action](
+                    demand=demand,
+                    by=request.user,
+                    base_url=request_base_url(request),
+                    **form.cleaned_data,
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            except PermissionDenied as exc:
+                if not _is_htmx(request):
+                    raise
+                return self.row(request, demand, errors=[str(exc)])
+            else:
+                return self.done(request, demand, action)
+        if _is_htmx(request):
+            return self.row(request, demand, errors=[e for es in form.errors.values() for e in es])
+        demand = demand_detail(user=request.user).get(pk=demand.pk)
+        context = demand_page_context(request, demand, bound=(action, form))
+        if not any(item["name"] == action for item in context["action_forms"]):
+            # The step is no longer offered (the demand moved on): say why above the page.
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        return render(request, "services/demand_detail.html", context, status=400)
+
+    def done(self, request, demand: Demand, action: str):
+        if _is_htmx(request):
+            return self.row(request, demand)
+        messages.success(
+            request,
+            _("%(action)s: done for “%(title)s”.")
+            % {"action": ACTION_LABELS[action], "title": demand.title},
+        )
+        return _back(request, demand.get_absolute_url())
+
+    def row(self, request, demand: Demand, errors=()):
+        fresh = demand_list(user=request.user).filter(pk=demand.pk).first()
+        if fresh is None:
+            raise Http404
+        return render(
+            request,
+            "services/demand_row.html",
+            {
+                "demand": _decorate(fresh, request.user),
+                "row_errors": list(errors),
+                "next_url": request.POST.get("next", ""),
+            },
+        )
+
+
+class DemandAttachmentAddView(DemandAccessMixin, View):
+    def post(self, request, pk: int):
+        demand = get_object_or_404(demand_list(user=request.user), pk=pk)
+        form = AttachmentsForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                added = demand_attachments_add(
+                    demand=demand, by=request.user, files=form.cleaned_data["attachments"]
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("%(count)d file(s) attached.") % {"count": len(added)})
+                return redirect(demand)
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(demand)
+
+
+class DemandAttachmentView(DemandAccessMixin, View):
+    """A demand's file, only for those who may see the demand."""
+
+    def get(self, request, pk: int, attachment_id: int):
+        demand = get_object_or_404(demand_list(user=request.user), pk=pk)
+        attachment = get_object_or_404(DemandAttachment, pk=attachment_id, demand=demand)
+        content_type = mimetypes.guess_type(attachment.name)[0] or "application/octet-stream"
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        return FileResponse(
+            handle, as_attachment=True, filename=attachment.name, content_type=content_type
+        )
+
+
+# --- campaigns and deadlines --------------------------------------------------------------------
+
+
+class StaffOnlyMixin(LoginRequiredMixin, UserPassesTestMixin):
+    def test_func(self) -> bool:
+        return can_manage_campaigns(self.request.user)
+
+
+class CampaignListView(DemandAccessMixin, ListView):
+    template_name = "services/campaign_list.html"
+    context_object_name = "campaigns"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return campaign_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_manage"] = can_manage_campaigns(self.request.user)
+        context["today"] = timezone.localdate()
+        return context
+
+
+class CampaignDetailView(DemandAccessMixin, DetailView):
+    template_name = "services/campaign_detail.html"
+    context_object_name = "campaign"
+
+    def get_queryset(self):
+        return DemandCampaign.objects.restrict(self.request.user).select_related(
+            "region", "created_by"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        demands = Demand.objects.restrict(user).filter(campaign=self.object)
+        context["counts"] = demand_counts(demands)
+        context["by_category"] = [
+            {**row, "category_label": DemandCategory(row["category"]).label}
+            for row in demand_counts_by_category(demands)
+        ]
+        context["can_manage"] = can_manage_campaigns(user)
+        context["today"] = timezone.localdate()
+        context["board_url"] = f"{reverse('services:demand-list')}?campaign={self.object.pk}"
+        if user.is_district_staff:
+            context["history"] = history_entries(self.object, limit=50)
+        return context
+
+
+class CampaignFormView(StaffOnlyMixin, FormView):
+    template_name = "services/campaign_form.html"
+    form_class = DemandCampaignForm
+    campaign: DemandCampaign | None = None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.campaign}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "campaign": self.campaign}
+
+    def form_valid(self, form):
+        try:
+            if self.campaign is None:
+                campaign = campaign_create(by=self.request.user, data=form.campaign_fields())
+            else:
+                campaign = campaign_update(
+                    campaign=self.campaign, by=self.request.user, data=form.campaign_fields()
+                )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("Collection “%(title)s” was saved.") % {"title": campaign.title}
+        )
+        return redirect(campaign)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class CampaignUpdateView(CampaignFormView):
+    def dispatch(self, request, *args, **kwargs):
+        if can_manage_campaigns(request.user):
+            self.campaign = get_object_or_404(DemandCampaign, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+
+class DemandDeadlinesView(StaffOnlyMixin, FormView):
+    """Days to resolve per category, from which an assignment's due date follows."""
+
+    template_name = "services/demand_deadlines.html"
+    form_class = DemandDeadlinesForm
+
+    def get_form_kwargs(self):
+        current = dict(DemandDeadline.objects.values_list("category", "due_days"))
+        for category in DemandCategory.values:
+            current.setdefault(category, DEFAULT_DUE_DAYS)
+        return {**super().get_form_kwargs(), "current": current}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "default_days": DEFAULT_DUE_DAYS}
+
+    def form_valid(self, form):
+        try:
+            demand_deadlines_set(by=self.request.user, days=form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The deadlines were saved."))
+        return redirect("services:demand-deadlines")
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+urlpatterns = [
+    path("demands/", DemandListView.as_view(), name="demand-list"),
+    path("demands/new/", DemandCreateView.as_view(), name="demand-create"),
+    path("demands/deadlines/", DemandDeadlinesView.as_view(), name="demand-deadlines"),
+    path("demands/<int:pk>/", DemandDetailView.as_view(), name="demand-detail"),
+    path("demands/<int:pk>/edit/", DemandUpdateView.as_view(), name="demand-update"),
+    path(
+        "demands/<int:pk>/attachments/",
+        DemandAttachmentAddView.as_view(),
+        name="demand-attachment-add",
+    ),
+    path(
+        "demands/<int:pk>/attachments/<int:attachment_id>/",
+        DemandAttachmentView.as_view(),
+        name="demand-attachment",
+    ),
+    # Only the named steps: other paths below a demand (its project, say) belong to other views.
+    re_path(
+        rf"^demands/(?P<pk>[0-9]+)/(?P<action>{'|'.join(ACTIONS)})/$",
+        DemandActionView.as_view(),
+        name="demand-action",
+    ),
+    path("campaigns/", CampaignListView.as_view(), name="campaign-list"),
+    path("campaigns/new/", CampaignFormView.as_view(), name="campaign-create"),
+    path("campaigns/<int:pk>/", CampaignDetailView.as_view(), name="campaign-detail"),
+    path("campaigns/<int:pk>/edit/", CampaignUpdateView.as_view(), name="campaign-update"),
+]

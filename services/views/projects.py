@@ -1,0 +1,835 @@
+"""Pages of joint projects (项目清单) and claims (双向认领): the board with its export, a project's page
+and its forms, turning a demand into a project, and the claims to answer.
+
+Buttons on the board and the claims page post with htmx and get their row back; without JavaScript the
+same forms post normally and come back to the page with a message.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+
+from portal.core.exports import xlsx_response
+from portal.core.history import history_entries
+from portal.core.mail import request_base_url
+from portal.core.mixins import FilteredListMixin
+
+from ..actions import claims as claim_actions
+from ..actions import projects as actions
+from ..choices import ClaimKind, ClaimStatus, ProjectStatus
+from ..filters.projects import ClaimFilterSet, ProjectFilterSet
+from ..forms.projects import (
+    AmountsForm,
+    ClaimProjectForm,
+    DeclineForm,
+    DemandClaimForm,
+    FromDemandForm,
+    InviteForm,
+    MilestoneFormSet,
+    ProgressForm,
+    ProjectCreateForm,
+    ProjectForm,
+    RequiredMilestoneForm,
+    ResourceRequestForm,
+    TransitionForm,
+    milestones_from,
+)
+from ..models import Demand, ProjectMilestone
+from ..selectors.projects import (
+    EXPORT_HEADERS,
+    can_create_projects,
+    can_handle_demand,
+    claim_can_decide,
+    claim_can_withdraw,
+    claim_list,
+    claims_to_decide,
+    is_project_manager,
+    is_project_owner,
+    managing_unit_ids,
+    project_activities,
+    project_changeable_ids,
+    project_claims,
+    project_detail,
+    project_events,
+    project_export_rows,
+    project_list,
+    project_status_counts,
+    project_timeline,
+)
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _error_text(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return " ".join(m for ms in exc.message_dict.values() for m in ms)
+    return " ".join(exc.messages)
+
+
+def _back(request, default: str):
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect(default)
+
+
+def _suggestions(project) -> list | None:
+    """The lead's matching suggestions for the project, when that module is there."""
+    try:
+        from ..selectors.matching import suggestions_for_project
+    except ImportError:
+        return None
+    return suggestions_for_project(project, limit=8)
+
+
+def _next_statuses(project) -> list[tuple[str, str]]:
+    allowed = set(actions.allowed_transitions(project.status))
+    return [(value, label) for value, label in ProjectStatus.choices if value in allowed]
+
+
+# --- the board ---------------------------------------------------------------------------------
+
+
+class ProjectListView(LoginRequiredMixin, FilteredListMixin, ListView):
+    """The board: filters, counts per status, htmx status buttons for owners; `?format=xlsx` exports."""
+
+    template_name = "services/project_list.html"
+    paginate_by = 50
+    filterset_class = ProjectFilterSet
+    context_object_name = "projects"
+
+    def get_base_queryset(self):
+        return project_list(user=self.request.user)
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET, queryset=self.get_base_queryset(), request=self.request
+        )
+        return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "xlsx":
+            return xlsx_response(
+                filename="projects",
+                sheet_title=_("joint projects"),
+                headers=EXPORT_HEADERS,
+                rows=project_export_rows(self.get_queryset()),
+            )
+        return super().get(request, *args, **kwargs)
+
+    def status_tabs(self) -> list[dict]:
+        """Each status with its count under the other filters, and the link that picks it."""
+        params = self.request.GET.copy()
+        for key in ("status", "page", "format"):
+            params.pop(key, None)
+        unfiltered = self.filterset_class(
+            params, queryset=self.get_base_queryset(), request=self.request
+        )
+        counts = (
+            project_status_counts(unfiltered.qs)
+            if unfiltered.is_valid()
+            else dict.fromkeys(ProjectStatus.values, 0)
+        )
+        chosen = set(self.request.GET.getlist("status"))
+        base = params.urlencode()
+        tabs = [
+            {
+                "label": _("All"),
+                "count": sum(counts.values()),
+                "query": base,
+                "active": not chosen,
+                "value": "",
+            }
+        ]
+        for value, label in ProjectStatus.choices:
+            query = f"{base}&status={value}" if base else f"status={value}"
+            tabs.append(
+                {
+                    "label": label,
+                    "count": counts[value],
+                    "query": query,
+                    "active": chosen == {value},
+                    "value": value,
+                }
+            )
+        return tabs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        projects = context["projects"]
+        changeable = project_changeable_ids(user=user, projects=projects)
+        for project in projects:
+            project.next_statuses = _next_statuses(project) if project.pk in changeable else []
+        context["changeable"] = changeable
+        context["status_tabs"] = self.status_tabs()
+        context["can_create"] = can_create_projects(user)
+        context["mine_active"] = self.request.GET.get("mine") == "true"
+        mine = self.request.GET.copy()
+        mine.pop("page", None)
+        mine["mine"] = "true"
+        context["mine_query"] = mine.urlencode()
+        return context
+
+
+# --- a project's page and its forms ------------------------------------------------------------
+
+
+def _project_for(request, pk):
+    return get_object_or_404(project_detail(user=request.user), pk=pk)
+
+
+def render_project(request, project, *, status: int = 200, **bound):
+    """The project's page; `bound` replaces a blank form with the one the user sent (and its errors)."""
+    user = request.user
+    owner = is_project_owner(user, project)
+    managers = managing_unit_ids(project)
+    manager = is_project_manager(user, project, managers=managers)
+    closed = project.status in actions.CLOSED_STATUSES
+    claimable = project.status in actions.CLAIMABLE_STATUSES
+    participants = list(project.participants.all())
+    milestones = list(project.milestones.all())
+    events = list(project_events(project))
+    activities = list(project_activities(project)[:50])
+    claims = list(project_claims(project))
+    for claim in claims:
+        claim.project = project
+        claim.can_decide = claim_can_decide(user, claim)
+        claim.can_withdraw = claim_can_withdraw(user, claim)
+    unit_id = user.unit_id if user.is_unit_contact else None
+    my_unit_takes_part = unit_id in {p.unit_id for p in participants}
+    my_pending = next(
+        (
+            c
+            for c in claims
+            if c.status == ClaimStatus.PENDING and c.unit_id == unit_id and not c.resource_offer_id
+        ),
+        None,
+    )
+    can_claim = bool(unit_id and claimable and not my_unit_takes_part and my_pending is None)
+    demands = list(Demand.objects.restrict(user).filter(project=project).order_by("pk"))
+    context = {
+        "project": project,
+        "is_owner": owner,
+        "is_manager": manager,
+        "closed": closed,
+        "participants": participants,
+        "milestones": milestones,
+        "claims": claims,
+        "activities": activities,
+        "demands": demands,
+        "timeline": project_timeline(
+            project, events=events, milestones=milestones, activities=activities
+        ),
+        "my_pending": my_pending,
+        "next_statuses": _next_statuses(project) if owner else [],
+        "decline_form": DeclineForm(),
+    }
+    if owner and not closed:
+        context["transition_form"] = bound.get("transition_form") or TransitionForm(project=project)
+    if owner and claimable:
+        context["invite_form"] = bound.get("invite_form") or InviteForm()
+        context["resource_form"] = bound.get("resource_form") or ResourceRequestForm()
+    if manager and not closed:
+        context["progress_form"] = bound.get("progress_form") or ProgressForm(
+            initial={"progress": project.progress}
+        )
+        context["milestone_form"] = bound.get("milestone_form") or RequiredMilestoneForm()
+    if manager:
+        context["amounts_form"] = bound.get("amounts_form") or AmountsForm(
+            initial={"budget": project.budget, "contract_amount": project.contract_amount}
+        )
+    if can_claim or "claim_form" in bound:
+        context["claim_form"] = bound.get("claim_form") or ClaimProjectForm()
+    if owner and not closed:
+        context["suggestions"] = _suggestions(project)
+    if user.is_district_staff:
+        context["history"] = history_entries(project, limit=50)
+    return render(request, "services/project_detail.html", context, status=status)
+
+
+class ProjectDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        return render_project(request, _project_for(request, pk))
+
+
+class ProjectFormPost(LoginRequiredMixin, View):
+    """A form of the project's page: POST only; a refusal shows the page again with the form's errors."""
+
+    form_class = None
+    form_name = ""
+
+    def get_form(self, project):
+        if self.form_class is TransitionForm:
+            return TransitionForm(self.request.POST, project=project)
+        return self.form_class(self.request.POST)
+
+    def perform(self, project, form) -> str:
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        project = _project_for(request, pk)
+        form = self.get_form(project)
+        if form.is_valid():
+            try:
+                text = self.perform(project, form)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, text)
+                return _back(request, project.get_absolute_url())
+        return render_project(request, project, status=400, **{self.form_name: form})
+
+
+class ProjectTransitionView(ProjectFormPost):
+    """Change the status; from the board with htmx, the row comes back."""
+
+    form_class = TransitionForm
+    form_name = "transition_form"
+
+    def post(self, request, pk):
+        if not _is_htmx(request):
+            return super().post(request, pk)
+        project = _project_for(request, pk)
+        form = self.get_form(project)
+        error = ""
+        if form.is_valid():
+            try:
+                self.perform(project, form)
+            except ValidationError as exc:
+                error = _error_text(exc)
+        else:
+            error = " ".join(m for ms in form.errors.values() for m in ms)
+        return project_row(request, pk, error=error)
+
+    def perform(self, project, form) -> str:
+        project = actions.project_transition(
+            project=project,
+            to=form.cleaned_data["status"],
+            by=self.request.user,
+            comment=form.cleaned_data["comment"],
+            base_url=request_base_url(self.request),
+        )
+        return _("%(title)s is now %(status)s.") % {
+            "title": project.title,
+            "status": project.get_status_display(),
+        }
+
+
+def project_row(request, pk, *, error: str = "") -> HttpResponse:
+    project = get_object_or_404(project_list(user=request.user), pk=pk)
+    changeable = project_changeable_ids(user=request.user, projects=[project])
+    project.next_statuses = _next_statuses(project) if project.pk in changeable else []
+    context = {
+        "project": project,
+        "changeable": changeable,
+        "row_error": error,
+        "next": request.POST.get("next", ""),
+    }
+    return render(request, "services/project_row.html", context)
+
+
+class ProjectProgressView(ProjectFormPost):
+    form_class = ProgressForm
+    form_name = "progress_form"
+
+    def perform(self, project, form) -> str:
+        actions.project_progress(
+            project=project,
+            by=self.request.user,
+            progress=form.cleaned_data["progress"],
+            comment=form.cleaned_data["comment"],
+        )
+        return _("The progress was recorded.")
+
+
+class ProjectAmountsView(ProjectFormPost):
+    form_class = AmountsForm
+    form_name = "amounts_form"
+
+    def perform(self, project, form) -> str:
+        actions.project_update(project=project, by=self.request.user, data=form.cleaned_data)
+        return _("The amounts were saved.")
+
+
+class MilestoneAddView(ProjectFormPost):
+    form_class = RequiredMilestoneForm
+    form_name = "milestone_form"
+
+    def perform(self, project, form) -> str:
+        milestone = actions.milestone_add(
+            project=project,
+            by=self.request.user,
+            title=form.cleaned_data["title"],
+            due_on=form.cleaned_data["due_on"],
+        )
+        return _("Milestone “%(title)s” was added.") % {"title": milestone.title}
+
+
+class MilestoneDoneView(LoginRequiredMixin, View):
+    def post(self, request, pk, milestone_pk):
+        project = _project_for(request, pk)
+        milestone = get_object_or_404(ProjectMilestone, pk=milestone_pk, project=project)
+        try:
+            actions.milestone_done(milestone=milestone, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(
+                request, _("Milestone “%(title)s” is done.") % {"title": milestone.title}
+            )
+        return redirect(project)
+
+
+class ProjectClaimView(ProjectFormPost):
+    form_class = ClaimProjectForm
+    form_name = "claim_form"
+
+    def perform(self, project, form) -> str:
+        claim_actions.claim_create(
+            kind=ClaimKind.UNIT_CLAIMS_PROJECT,
+            by=self.request.user,
+            project=project,
+            role=form.cleaned_data["role"],
+            message=form.cleaned_data["message"],
+            base_url=request_base_url(self.request),
+        )
+        return _("Your claim was sent; the project's owners will answer it.")
+
+
+class ProjectInviteView(ProjectFormPost):
+    form_class = InviteForm
+    form_name = "invite_form"
+
+    def perform(self, project, form) -> str:
+        claim = claim_actions.claim_create(
+            kind=ClaimKind.PROJECT_INVITES_UNIT,
+            by=self.request.user,
+            project=project,
+            unit=form.cleaned_data["unit"],
+            role=form.cleaned_data["role"],
+            message=form.cleaned_data["message"],
+            base_url=request_base_url(self.request),
+        )
+        return _("%(unit)s was invited.") % {"unit": claim.unit.name}
+
+
+class ProjectResourceRequestView(ProjectFormPost):
+    form_class = ResourceRequestForm
+    form_name = "resource_form"
+
+    def perform(self, project, form) -> str:
+        claim = claim_actions.claim_create(
+            kind=ClaimKind.PROJECT_REQUESTS_RESOURCE,
+            by=self.request.user,
+            project=project,
+            resource_offer=form.cleaned_data["resource_offer"],
+            message=form.cleaned_data["message"],
+            base_url=request_base_url(self.request),
+        )
+        return _("The offer “%(offer)s” was requested from %(unit)s.") % {
+            "offer": claim.resource_offer.title,
+            "unit": claim.unit.name,
+        }
+
+
+# --- publishing and editing --------------------------------------------------------------------
+
+
+class ProjectCreateView(LoginRequiredMixin, View):
+    template_name = "services/project_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can_create_projects(request.user):
+            raise PermissionDenied(
+                _(
+                    "Only district staff, street secretaries and the contacts of an alliance's "
+                    "lead unit publish projects."
+                )
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        form = ProjectCreateForm(user=request.user)
+        return self.show(form, MilestoneFormSet(prefix="milestones"))
+
+    def post(self, request):
+        form = ProjectCreateForm(request.POST, user=request.user)
+        formset = MilestoneFormSet(request.POST, prefix="milestones")
+        if form.is_valid() and formset.is_valid():
+            try:
+                project = actions.project_create(
+                    by=request.user,
+                    data=form.project_fields(),
+                    milestones=milestones_from(formset),
+                    open_now=form.cleaned_data["open_now"],
+                    base_url=request_base_url(request),
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Project %(title)s was published.") % {"title": project.title}
+                )
+                return redirect(project)
+        return self.show(form, formset, status=400)
+
+    def show(self, form, formset, status=200):
+        context = {"form": form, "milestones": formset, "project": None}
+        return render(self.request, self.template_name, context, status=status)
+
+
+class ProjectUpdateView(LoginRequiredMixin, View):
+    template_name = "services/project_form.html"
+
+    def get_project(self):
+        project = _project_for(self.request, self.kwargs["pk"])
+        if not is_project_owner(self.request.user, project):
+            raise PermissionDenied(_("You cannot change this project."))
+        return project
+
+    def get(self, request, pk):
+        project = self.get_project()
+        return self.show(ProjectForm(user=request.user, instance=project), project)
+
+    def post(self, request, pk):
+        project = self.get_project()
+        form = ProjectForm(request.POST, user=request.user, instance=project)
+        if form.is_valid():
+            try:
+                actions.project_update(project=project, by=request.user, data=form.project_fields())
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Project %(title)s was saved.") % {"title": project.title}
+                )
+                return redirect(project)
+        return self.show(form, project, status=400)
+
+    def show(self, form, project, status=200):
+        context = {"form": form, "milestones": None, "project": project}
+        return render(self.request, self.template_name, context, status=status)
+
+
+# --- demands: into a project, offers to handle, resources --------------------------------------
+
+
+def _demand_for(request, pk) -> Demand:
+    return get_object_or_404(Demand.objects.select_related("region", "unit", "project"), pk=pk)
+
+
+class ProjectFromDemandView(LoginRequiredMixin, View):
+    """Turn a demand into a joint project: district staff and the secretary of the demand's street."""
+
+    template_name = "services/project_from_demand.html"
+
+    def get_demand(self) -> Demand:
+        demand = get_object_or_404(
+            Demand.objects.restrict(self.request.user).select_related("region", "unit", "project"),
+            pk=self.kwargs["pk"],
+        )
+        if not can_handle_demand(self.request.user, demand):
+            raise PermissionDenied(
+                _(
+                    "Only district staff and the secretary of the demand's street turn it into a project."
+                )
+            )
+        return demand
+
+    def get(self, request, pk):
+        demand = self.get_demand()
+        return self.show(demand, FromDemandForm(user=request.user, demand=demand))
+
+    def post(self, request, pk):
+        demand = self.get_demand()
+        form = FromDemandForm(request.POST, user=request.user, demand=demand)
+        if form.is_valid():
+            data = form.project_fields()
+            try:
+                project = actions.project_from_demand(
+                    demand=demand,
+                    by=request.user,
+                    data=data,
+                    add_demand_unit=form.cleaned_data.get("add_demand_unit", False),
+                    open_now=form.cleaned_data["open_now"],
+                    base_url=request_base_url(request),
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The demand became the project %(title)s.") % {"title": project.title},
+                )
+                return redirect(project)
+        return self.show(demand, form, status=400)
+
+    def show(self, demand, form, status=200):
+        context = {"demand": demand, "form": form}
+        return render(self.request, self.template_name, context, status=status)
+
+
+class DemandClaimView(LoginRequiredMixin, View):
+    """A unit contact offers their unit to handle an open demand (its contact details stay hidden)."""
+
+    template_name = "services/claim_demand.html"
+    kind = ClaimKind.UNIT_CLAIMS_DEMAND
+    form_class = DemandClaimForm
+
+    def check(self, demand) -> None:
+        user = self.request.user
+        if not (user.is_unit_contact and user.unit_id):
+            raise PermissionDenied(_("Only unit contacts offer to handle demands."))
+        # Other units' demands are shown here only while they wait for a unit to handle them.
+        if demand.status not in claim_actions.DEMAND_CLAIMABLE or demand.assignee_unit_id:
+            raise Http404
+
+    def get_demand(self) -> Demand:
+        demand = _demand_for(self.request, self.kwargs["pk"])
+        self.check(demand)
+        return demand
+
+    def get(self, request, pk):
+        demand = self.get_demand()
+        return self.show(demand, self.form_class())
+
+    def post(self, request, pk):
+        demand = self.get_demand()
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                claim_actions.claim_create(
+                    kind=self.kind,
+                    by=request.user,
+                    demand=demand,
+                    message=form.cleaned_data["message"],
+                    resource_offer=form.cleaned_data.get("resource_offer"),
+                    base_url=request_base_url(request),
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, self.success_message())
+                return redirect("services:claim-list")
+        return self.show(demand, form, status=400)
+
+    def success_message(self) -> str:
+        return _("Your offer was sent; the demand's handlers will answer it.")
+
+    def show(self, demand, form, status=200):
+        context = {"demand": demand, "form": form, "kind": self.kind}
+        return render(self.request, self.template_name, context, status=status)
+
+
+class DemandResourceRequestView(DemandClaimView):
+    """Staff or the demand's street secretary ask a unit for one of its resource offers."""
+
+    kind = ClaimKind.DEMAND_REQUESTS_RESOURCE
+    form_class = ResourceRequestForm
+
+    def check(self, demand) -> None:
+        if not can_handle_demand(self.request.user, demand):
+            raise PermissionDenied(
+                _("Only district staff and the demand's street secretary request resources for it.")
+            )
+
+    def success_message(self) -> str:
+        return _("The offer was requested; the offering unit will answer.")
+
+
+# --- claims ------------------------------------------------------------------------------------
+
+
+def _mark_claims(user, claims) -> None:
+    for claim in claims:
+        claim.can_decide = claim_can_decide(user, claim)
+        claim.can_withdraw = claim_can_withdraw(user, claim)
+
+
+class ClaimListView(LoginRequiredMixin, FilteredListMixin, ListView):
+    """The claims the user must answer and those their side made, with inline answers."""
+
+    template_name = "services/claim_list.html"
+    paginate_by = 50
+    filterset_class = ClaimFilterSet
+    context_object_name = "claims"
+
+    def get_base_queryset(self):
+        return claim_list(user=self.request.user)
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET, queryset=self.get_base_queryset(), request=self.request
+        )
+        return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        _mark_claims(user, context["claims"])
+        context["todo_count"] = (
+            claim_list(user=user).filter(claims_to_decide(user)).order_by().count()
+        )
+        context["tab"] = (
+            "todo"
+            if self.request.GET.get("todo") == "true"
+            else "mine"
+            if self.request.GET.get("mine") == "true"
+            else "all"
+        )
+        context["decline_form"] = DeclineForm()
+        return context
+
+
+def claim_row(request, pk, *, error: str = "", reason: str = "") -> HttpResponse:
+    claim = get_object_or_404(claim_list(user=request.user), pk=pk)
+    _mark_claims(request.user, [claim])
+    context = {
+        "claim": claim,
+        "row_error": error,
+        "decline_form": DeclineForm(initial={"reason": reason}),
+        "next": request.POST.get("next", ""),
+    }
+    return render(request, "services/claim_row.html", context)
+
+
+class ClaimAnswerView(LoginRequiredMixin, View):
+    """Accept or withdraw a claim; htmx gets the row back, a plain POST the page it came from."""
+
+    action = None
+    done = ""
+
+    def post(self, request, pk):
+        claim = get_object_or_404(claim_list(user=request.user), pk=pk)
+        try:
+            self.action(claim=claim, by=request.user, base_url=request_base_url(request))
+        except ValidationError as exc:
+            if _is_htmx(request):
+                return claim_row(request, pk, error=_error_text(exc))
+            messages.error(request, _error_text(exc))
+        else:
+            if _is_htmx(request):
+                return claim_row(request, pk)
+            messages.success(request, self.message(claim))
+        return _back(request, reverse("services:claim-list"))
+
+    def message(self, claim) -> str:
+        if self.action is claim_actions.claim_accept:
+            return _("The claim of %(unit)s was accepted.") % {"unit": claim.unit.name}
+        return _("The claim was withdrawn.")
+
+
+class ClaimDeclineView(LoginRequiredMixin, View):
+    """Decline with a reason; without a reason a plain POST shows the reason's page again (400)."""
+
+    template_name = "services/claim_decline.html"
+
+    def get_claim(self):
+        return get_object_or_404(claim_list(user=self.request.user), pk=self.kwargs["pk"])
+
+    def get(self, request, pk):
+        claim = self.get_claim()
+        if not claim_can_decide(request.user, claim):
+            raise PermissionDenied(_("You cannot answer this claim."))
+        return self.show(claim, DeclineForm())
+
+    def post(self, request, pk):
+        claim = self.get_claim()
+        form = DeclineForm(request.POST)
+        if not form.is_valid():
+            if _is_htmx(request):
+                return claim_row(request, pk, error=_("Give the reason for declining."))
+            return self.show(claim, form, status=400)
+        try:
+            claim_actions.claim_decline(
+                claim=claim,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                base_url=request_base_url(request),
+            )
+        except ValidationError as exc:
+            if _is_htmx(request):
+                return claim_row(request, pk, error=_error_text(exc))
+            messages.error(request, _error_text(exc))
+        else:
+            if _is_htmx(request):
+                return claim_row(request, pk)
+            messages.success(
+                request, _("The claim of %(unit)s was declined.") % {"unit": claim.unit.name}
+            )
+        return _back(request, reverse("services:claim-list"))
+
+    def show(self, claim, form, status=200):
+        request = self.request
+        next_url = request.POST.get("next") or request.GET.get("next", "")
+        context = {"claim": claim, "form": form, "next": next_url}
+        return render(self.request, self.template_name, context, status=status)
+
+
+urlpatterns = [
+    path("projects/", ProjectListView.as_view(), name="project-list"),
+    path("projects/new/", ProjectCreateView.as_view(), name="project-create"),
+    path("projects/<int:pk>/", ProjectDetailView.as_view(), name="project-detail"),
+    path("projects/<int:pk>/edit/", ProjectUpdateView.as_view(), name="project-update"),
+    path(
+        "projects/<int:pk>/transition/",
+        ProjectTransitionView.as_view(),
+        name="project-transition",
+    ),
+    path("projects/<int:pk>/progress/", ProjectProgressView.as_view(), name="project-progress"),
+    path("projects/<int:pk>/amounts/", ProjectAmountsView.as_view(), name="project-amounts"),
+    path("projects/<int:pk>/milestones/", MilestoneAddView.as_view(), name="project-milestone-add"),
+    path(
+        "projects/<int:pk>/milestones/<int:milestone_pk>/done/",
+        MilestoneDoneView.as_view(),
+        name="project-milestone-done",
+    ),
+    path("projects/<int:pk>/claim/", ProjectClaimView.as_view(), name="project-claim"),
+    path("projects/<int:pk>/invite/", ProjectInviteView.as_view(), name="project-invite"),
+    path(
+        "projects/<int:pk>/request-resource/",
+        ProjectResourceRequestView.as_view(),
+        name="project-request-resource",
+    ),
+    path("demands/<int:pk>/project/", ProjectFromDemandView.as_view(), name="project-from-demand"),
+    path("demands/<int:pk>/claim/", DemandClaimView.as_view(), name="demand-claim"),
+    path(
+        "demands/<int:pk>/request-resource/",
+        DemandResourceRequestView.as_view(),
+        name="demand-request-resource",
+    ),
+    path("claims/", ClaimListView.as_view(), name="claim-list"),
+    path(
+        "claims/<int:pk>/accept/",
+        ClaimAnswerView.as_view(action=claim_actions.claim_accept),
+        name="claim-accept",
+    ),
+    path("claims/<int:pk>/decline/", ClaimDeclineView.as_view(), name="claim-decline"),
+    path(
+        "claims/<int:pk>/withdraw/",
+        ClaimAnswerView.as_view(action=claim_actions.claim_withdraw),
+        name="claim-withdraw",
+    ),
+]
