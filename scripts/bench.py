@@ -466,15 +466,27 @@ def jobs() -> list[Job]:
     results.append(
         Job("Reminder sweep, 1,000 due", time.perf_counter() - started, None, f"{swept.sent} sent")
     )
-    try:
-        from portal.reports import actions as report_actions  # issue 8
-    except ImportError:
-        report_actions = None
-    if report_actions is not None and hasattr(report_actions, "benchmark_builds"):
-        for name, seconds, target in report_actions.benchmark_builds():
-            results.append(Job(name, seconds, target))
+    results += report_jobs(staff)
     results.append(import_job(staff))
     return results
+
+
+def report_jobs(staff) -> list[Job]:
+    """The district's quarterly report and the largest alliance's, last quarter, files included."""
+    from django.db.models import Count
+
+    from alliances.models import Alliance
+    from portal.reports.actions import quarterly_report_build
+    from portal.reports.periods import Quarter
+
+    quarter = Quarter.of(date.today()).previous()
+    biggest = Alliance.objects.annotate(n=Count("memberships")).order_by("-n").first()
+    district = timed(lambda: quarterly_report_build(quarter=quarter), 1)
+    alliance = timed(lambda: quarterly_report_build(quarter=quarter, alliance=biggest), 3)
+    return [
+        Job(f"District quarterly report {quarter}", district, 10),
+        Job("One alliance's quarterly report", alliance, 1, biggest.name),
+    ]
 
 
 def import_job(staff) -> Job:
