@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "drf_standardized_errors",
     "simple_history",
     "axes",
+    "csp",
     "portal.core",
     "portal.regions",
     "portal.accounts",
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, so that it sees the response of every sign-in attempt (DESIGN.md §4, issue 10).
     "axes.middleware.AxesMiddleware",
 ]
@@ -179,6 +181,32 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The station map's background tiles ({z}/{x}/{y}, optionally {s}); on an intranet point it at a
 # local tile server. Markers and the list beside the map work even when no tile loads.
 MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+
+
+def tile_origin(url: str) -> str:
+    """The map tiles' origin for the CSP: `https://{s}.tile.example/…` becomes `https://*.tile.example`."""
+    scheme, _sep, rest = url.partition("://")
+    host = rest.split("/", 1)[0].replace("{s}", "*")
+    return f"{scheme}://{host}"
+
+
+# Scripts, styles, fonts and data only from the portal itself: every asset is vendored and no
+# template holds an inline script or event handler. Inline style attributes are allowed (Bootstrap
+# utilities and the admin use them); images also from the map's tile server and as blob: previews.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", tile_origin(MAP_TILE_URL)],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 MAP_TILE_ATTRIBUTION = env(
     "MAP_TILE_ATTRIBUTION",
     default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',

@@ -13,6 +13,12 @@ STORAGES = {
 ALLOWED_HOSTS = ["*"]
 # Tiles from a port where nothing listens: tests never reach the network, and the map must cope.
 MAP_TILE_URL = "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],  # noqa: F405
+        "img-src": ["'self'", "data:", "blob:", tile_origin(MAP_TILE_URL)],  # noqa: F405
+    }
+}
 
 # The test run gets a broker folder of its own, so that it never picks up messages of a `make run`.
 if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405

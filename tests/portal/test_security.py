@@ -92,3 +92,14 @@ def test_password_reset_requests_are_rate_limited(staff, settings, mailoutbox):
         refused.content.decode()
     )
     assert len(mailoutbox) == 2
+
+
+def test_pages_carry_a_content_security_policy_without_inline_scripts(client):
+    policy = client.get("/accounts/login/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"
+    assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
+    assert (
+        "https://tile.openstreetmap.org" in directives["img-src"]
+        or "127.0.0.1" in (directives["img-src"])
+    )
