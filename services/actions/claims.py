@@ -342,7 +342,7 @@ def claim_create(
 
 def _lock_pending(claim: Claim) -> Claim:
     claim = (
-        Claim.objects.select_for_update()
+        Claim.objects.select_for_update(of=("self",))
         .select_related(
             "project__alliance",
             "project__region",
@@ -378,7 +378,7 @@ def _assign_demand(*, demand: Demand, unit: MemberUnit, by: User, base_url: str 
 
 def _accept_for_project(claim: Claim, *, by: User) -> None:
     project = (
-        JointProject.objects.select_for_update()
+        JointProject.objects.select_for_update(of=("self",))
         .select_related("alliance", "region")
         .get(pk=claim.project_id)
     )
@@ -416,7 +416,11 @@ def _accept_for_project(claim: Claim, *, by: User) -> None:
 
 
 def _accept_for_demand(claim: Claim, *, by: User, base_url: str | None) -> None:
-    demand = Demand.objects.select_for_update().select_related("region").get(pk=claim.demand_id)
+    demand = (
+        Demand.objects.select_for_update(of=("self",))
+        .select_related("region")
+        .get(pk=claim.demand_id)
+    )
     claim.demand = demand
     if claim.kind == K.DEMAND_REQUESTS_RESOURCE:
         if demand.status not in DEMAND_OPEN_STATUSES:
@@ -429,7 +433,7 @@ def _accept_for_demand(claim: Claim, *, by: User, base_url: str | None) -> None:
     _assign_demand(demand=demand, unit=claim.unit, by=by, base_url=base_url)
     # The demand has one handling unit: the other offers to handle it are answered now.
     others = (
-        Claim.objects.select_for_update()
+        Claim.objects.select_for_update(of=("self",))
         .filter(demand=demand, kind=K.UNIT_CLAIMS_DEMAND, status=ClaimStatus.PENDING)
         .exclude(pk=claim.pk)
         .select_related("unit", "demand__region")

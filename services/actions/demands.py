@@ -1171,7 +1171,7 @@ def _mark(today: datetime.date, result: OverdueResult) -> None:
         newly = list(
             Demand.objects.overdue(today)
             .filter(is_overdue=False)
-            .select_for_update()
+            .select_for_update(of=("self",))
             .order_by("pk")
             .values_list("pk", "status")
         )

@@ -177,7 +177,7 @@ def _check_fields(data: dict[str, Any], name: str) -> None:
 
 def _lock(project: JointProject) -> JointProject:
     return (
-        JointProject.objects.select_for_update()
+        JointProject.objects.select_for_update(of=("self",))
         .select_related("alliance", "region", "lead_unit")
         .get(pk=project.pk)
     )
@@ -414,7 +414,7 @@ def _close_pending_claims(project: JointProject, *, by: User | None, base_url: s
         else _("The project was cancelled.")
     )
     pending = (
-        Claim.objects.select_for_update()
+        Claim.objects.select_for_update(of=("self",))
         .filter(project=project, status=ClaimStatus.PENDING)
         .select_related("unit", "resource_offer", "project__alliance")
     )
@@ -600,7 +600,7 @@ def milestone_done(
     locked = _lock(milestone.project)
     _require_manager(locked, by)
     _require_not_closed(locked, "done_on")
-    milestone = ProjectMilestone.objects.select_for_update().get(pk=milestone.pk)
+    milestone = ProjectMilestone.objects.select_for_update(of=("self",)).get(pk=milestone.pk)
     if milestone.done_on is not None:
         raise ValidationError({"done_on": _("This milestone is already done.")})
     today = timezone.localdate()
@@ -639,7 +639,11 @@ def project_from_demand(
     that raised it takes part (unless `add_demand_unit` is false); the demand links to the project and
     both timelines say so.
     """
-    demand = Demand.objects.select_for_update().select_related("region", "unit").get(pk=demand.pk)
+    demand = (
+        Demand.objects.select_for_update(of=("self",))
+        .select_related("region", "unit")
+        .get(pk=demand.pk)
+    )
     if not can_handle_demand(by, demand):
         raise PermissionDenied(
             _(
