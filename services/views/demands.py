@@ -21,6 +21,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from portal.core.exports import xlsx_response
+from portal.core.forms import apply_validation_error
 from portal.core.history import history_entries
 from portal.core.mail import request_base_url
 from portal.core.mixins import FilteredListMixin
@@ -90,14 +91,6 @@ STATUS_BADGES = {
 
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _template_exists(name: str) -> bool:
@@ -237,7 +230,7 @@ class DemandCreateView(DemandAccessMixin, FormView):
                 base_url=request_base_url(self.request),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -277,7 +270,7 @@ class DemandUpdateView(DemandAccessMixin, FormView):
                 data={name: form.cleaned_data[name] for name in form.fields},
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("The demand was saved."))
         return redirect(demand)
@@ -376,7 +369,7 @@ class DemandActionView(DemandAccessMixin, View):
                     **form.cleaned_data,
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             except PermissionDenied as exc:
                 if not _is_htmx(request):
                     raise
@@ -429,7 +422,7 @@ class DemandAttachmentAddView(DemandAccessMixin, View):
                     demand=demand, by=request.user, files=form.cleaned_data["attachments"]
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(request, _("%(count)d file(s) attached.") % {"count": len(added)})
                 return redirect(demand)
@@ -524,7 +517,7 @@ class CampaignFormView(StaffOnlyMixin, FormView):
                     campaign=self.campaign, by=self.request.user, data=form.campaign_fields()
                 )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
             return self.form_invalid(form)
         messages.success(
             self.request, _("Collection “%(title)s” was saved.") % {"title": campaign.title}
@@ -561,7 +554,7 @@ class DemandDeadlinesView(StaffOnlyMixin, FormView):
         try:
             demand_deadlines_set(by=self.request.user, days=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("The deadlines were saved."))
         return redirect("services:demand-deadlines")

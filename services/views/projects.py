@@ -19,6 +19,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from portal.core.exports import xlsx_response
+from portal.core.forms import apply_validation_error
 from portal.core.history import history_entries
 from portal.core.mail import request_base_url
 from portal.core.mixins import FilteredListMixin
@@ -69,14 +70,6 @@ from ..selectors.projects import (
 
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -295,7 +288,7 @@ class ProjectFormPost(LoginRequiredMixin, View):
             try:
                 text = self.perform(project, form)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(request, text)
                 return _back(request, project.get_absolute_url())
@@ -487,7 +480,7 @@ class ProjectCreateView(LoginRequiredMixin, View):
                     base_url=request_base_url(request),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(
                     request, _("Project %(title)s was published.") % {"title": project.title}
@@ -520,7 +513,7 @@ class ProjectUpdateView(LoginRequiredMixin, View):
             try:
                 actions.project_update(project=project, by=request.user, data=form.project_fields())
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(
                     request, _("Project %(title)s was saved.") % {"title": project.title}
@@ -577,7 +570,7 @@ class ProjectFromDemandView(LoginRequiredMixin, View):
                     base_url=request_base_url(request),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(
                     request,
@@ -629,7 +622,7 @@ class DemandClaimView(LoginRequiredMixin, View):
                     base_url=request_base_url(request),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(request, self.success_message())
                 return redirect("services:claim-list")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from portal.core.forms import apply_validation_error
 from portal.core.history import history_entries
 from portal.core.mixins import FilteredListMixin
 from portal.core.scoping import CHANGE
@@ -65,14 +66,6 @@ class ResourceOffererMixin(LoginRequiredMixin, UserPassesTestMixin):
         return can_offer_resources(self.request.user)
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 class ResourceOfferCreateView(ResourceOffererMixin, CreateView):
     model = ResourceOffer
     form_class = ResourceOfferForm
@@ -85,7 +78,7 @@ class ResourceOfferCreateView(ResourceOffererMixin, CreateView):
         try:
             offer = resource_offer_create(by=self.request.user, data=form.offer_fields())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Offer %(title)s was published.") % {"title": offer.title})
         return redirect(offer)
@@ -109,7 +102,7 @@ class ResourceOfferUpdateView(ResourceOffererMixin, UpdateView):
                 offer=offer, by=self.request.user, data=form.offer_fields()
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Offer %(title)s was saved.") % {"title": offer.title})
         return redirect(offer)

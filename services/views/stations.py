@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
 from portal.core.exports import xlsx_response
+from portal.core.forms import apply_validation_error
 from portal.core.history import history_entries
 from portal.core.mixins import DistrictStaffRequiredMixin, FilteredListMixin
 from portal.core.scoping import CHANGE
@@ -105,11 +106,6 @@ class StationManagerMixin(UserPassesTestMixin):
         return can_manage_stations(self.request.user)
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 class StationCreateView(StationManagerMixin, CreateView):
     model = ServiceStation
     form_class = StationForm
@@ -130,7 +126,7 @@ class StationCreateView(StationManagerMixin, CreateView):
                 **form.station_fields(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Station %(name)s was created.") % {"name": station.name})
         return redirect(station)
@@ -157,7 +153,7 @@ class StationUpdateView(StationManagerMixin, UpdateView):
                 **form.station_fields(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Station %(name)s was saved.") % {"name": station.name})
         return redirect(station)
@@ -184,7 +180,7 @@ class StationCloseView(StationManagerMixin, FormView):
                 station=self.station, by=self.request.user, closed_on=form.cleaned_data["closed_on"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
             return self.form_invalid(form)
         messages.success(
             self.request,
