@@ -11,6 +11,8 @@ from portal.core import views as core_views
 admin.site.site_header = _("Alliance Portal administration")
 admin.site.site_title = _("Alliance Portal")
 
+handler404 = "portal.core.views.page_not_found"
+
 urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("dashboard/", core_views.DashboardView.as_view(), name="dashboard"),

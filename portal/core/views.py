@@ -3,9 +3,12 @@ import logging
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.db import connection
 from django.http import JsonResponse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
+from rest_framework.exceptions import NotFound
+from rest_framework.settings import api_settings
 
 from portal.celery_app import app as celery_app
 from portal.core.selectors import dashboard_overview
@@ -44,6 +47,15 @@ class DashboardView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(dashboard_overview(user=self.request.user))
         return context
+
+
+def page_not_found(request, exception):
+    """A 404 in the shape its client reads: under /api/ the API's own error body (an address that
+    matches no route, e.g. an id with a line break), elsewhere the page."""
+    if request.path.startswith("/api/"):
+        response = api_settings.EXCEPTION_HANDLER(NotFound(), {"request": request, "view": None})
+        return JsonResponse(response.data, status=response.status_code)
+    return defaults.page_not_found(request, exception)
 
 
 @require_GET

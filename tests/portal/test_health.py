@@ -26,3 +26,20 @@ def test_readyz_is_503_naming_the_broker_when_it_cannot_be_reached(client, monke
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"] == {"database": "ok", "broker": "error"}
+
+
+def test_an_unknown_api_address_answers_json_404_in_chinese(client):
+    for path in ("/api/v1/no-such-list/", "/api/v1/notifications/%E6%AC%0AC%09/"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {
+            "type": "client_error",
+            "errors": [{"code": "not_found", "detail": "未找到。", "attr": None}],
+        }
+
+
+def test_an_unknown_page_answers_the_html_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
