@@ -8,7 +8,9 @@ in HTML and CSS: WeasyPrint runs no JavaScript.
 from __future__ import annotations
 
 import atexit
+import gc
 import logging
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -66,6 +68,24 @@ def without_empty_rows(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+@contextmanager
+def collector_paused():
+    """No cyclic garbage collection inside the block; one collection of the young objects after.
+
+    Typesetting allocates hundreds of thousands of small objects, so the collector would run its
+    oldest generation over the whole heap (Django, the loaded fonts) several times per PDF: about
+    40 % of a report's typesetting time. A PDF's own garbage is a few megabytes, freed right after.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect(1)
+
+
 def build_pdf(context: dict[str, Any]) -> bytes:
     """Render templates/reports/pdf.html with `context` to PDF bytes."""
     from weasyprint import HTML
@@ -73,4 +93,5 @@ def build_pdf(context: dict[str, Any]) -> bytes:
     context = {**context, "sections": without_empty_rows(context["sections"])}
     html = render_to_string("reports/pdf.html", context)
     config, stylesheet = _fonts()
-    return HTML(string=html).write_pdf(stylesheets=[stylesheet], font_config=config)
+    with collector_paused():
+        return HTML(string=html).write_pdf(stylesheets=[stylesheet], font_config=config)

@@ -1,6 +1,7 @@
 """Building a report: one per scope and quarter, built again in place, with an XLSX that reads back
 and a PDF whose Chinese text is typeset in the vendored font and renders to pixels."""
 
+import gc
 import io
 
 import pytest
@@ -204,3 +205,22 @@ def test_the_command_refuses_a_malformed_quarter(db):
 
     with pytest.raises(CommandError):
         call_command("build_quarterly_reports", "2026Q9")
+
+
+def test_typesetting_pauses_the_garbage_collector_and_restores_it():
+    from portal.reports.pdf import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("typesetting failed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled(), "a collector that was off stays off"
+    finally:
+        gc.enable()
