@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.choices import Industry
 from members.models import MemberUnit
-from portal.core.filters import StrictBooleanFilter
+from portal.core.filters import ChoicesFilter, StrictBooleanFilter
 from portal.regions.models import Region
 
 from .choices import AllianceKind, AllianceStatus, JoinRequestStatus, MembershipRole
@@ -16,8 +16,8 @@ class AllianceFilterSet(django_filters.FilterSet):
     """One filter set for the alliance directory and /api/v1/alliances/."""
 
     q = django_filters.CharFilter(label=_("name contains"), method="filter_q")
-    kind = django_filters.MultipleChoiceFilter(label=_("kind"), choices=AllianceKind.choices)
-    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=AllianceStatus.choices)
+    kind = ChoicesFilter(label=_("kind"), choices=AllianceKind.choices)
+    status = ChoicesFilter(label=_("status"), choices=AllianceStatus.choices)
     industry = django_filters.ChoiceFilter(label=_("industry"), choices=Industry.choices)
     parent = django_filters.ModelChoiceFilter(
         label=_("parent alliance"), queryset=Alliance.objects.all()
@@ -54,7 +54,7 @@ class MembershipFilterSet(django_filters.FilterSet):
         label=_("alliance"), queryset=Alliance.objects.all()
     )
     unit = django_filters.ModelChoiceFilter(label=_("unit"), queryset=MemberUnit.objects.all())
-    role = django_filters.MultipleChoiceFilter(label=_("role"), choices=MembershipRole.choices)
+    role = ChoicesFilter(label=_("role"), choices=MembershipRole.choices)
     current = StrictBooleanFilter(
         label=_("current only"), field_name="left_on", lookup_expr="isnull"
     )
@@ -73,9 +73,7 @@ class MembershipFilterSet(django_filters.FilterSet):
 class JoinRequestFilterSet(django_filters.FilterSet):
     """One filter set for the join request page and /api/v1/join-requests/."""
 
-    status = django_filters.MultipleChoiceFilter(
-        label=_("status"), choices=JoinRequestStatus.choices
-    )
+    status = ChoicesFilter(label=_("status"), choices=JoinRequestStatus.choices)
     alliance = django_filters.ModelChoiceFilter(
         label=_("alliance"), queryset=Alliance.objects.order_by("name")
     )

@@ -4,7 +4,7 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.filters import StrictBooleanFilter
+from portal.core.filters import ChoicesFilter, StrictBooleanFilter
 
 from .choices import MeetingKind, MeetingStatus
 from .models import Alliance, Meeting
@@ -30,8 +30,8 @@ class MeetingFilterSet(django_filters.FilterSet):
     alliance = django_filters.ModelChoiceFilter(
         label=_("alliance"), queryset=Alliance.objects.order_by("name")
     )
-    kind = django_filters.MultipleChoiceFilter(label=_("kind"), choices=MeetingKind.choices)
-    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=MeetingStatus.choices)
+    kind = ChoicesFilter(label=_("kind"), choices=MeetingKind.choices)
+    status = ChoicesFilter(label=_("status"), choices=MeetingStatus.choices)
     starts_after = django_filters.DateFilter(
         label=_("on or after"),
         field_name="start_at",

@@ -5,7 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from alliances.models import Alliance, Membership
-from portal.core.filters import IdFilter, StrictBooleanFilter
+from portal.core.filters import ChoicesFilter, IdFilter, StrictBooleanFilter
 from portal.regions.models import Region
 
 from .choices import ChangeStatus, Industry, PartyOrgType, RegistrationStatus, UnitStatus, UnitType
@@ -16,16 +16,14 @@ class MemberUnitFilterSet(django_filters.FilterSet):
     """One filter set for the unit list page, its XLSX export and /api/v1/units/."""
 
     q = django_filters.CharFilter(label=_("name or credit code"), method="filter_q")
-    unit_type = django_filters.MultipleChoiceFilter(label=_("unit type"), choices=UnitType.choices)
+    unit_type = ChoicesFilter(label=_("unit type"), choices=UnitType.choices)
     region = django_filters.CharFilter(
         label=_("region (code)"),
         method="filter_region",
         help_text=_("The region with this code and everything below it."),
     )
-    industry = django_filters.MultipleChoiceFilter(label=_("industry"), choices=Industry.choices)
-    party_org_type = django_filters.MultipleChoiceFilter(
-        label=_("party organization"), choices=PartyOrgType.choices
-    )
+    industry = ChoicesFilter(label=_("industry"), choices=Industry.choices)
+    party_org_type = ChoicesFilter(label=_("party organization"), choices=PartyOrgType.choices)
     org_covered = StrictBooleanFilter(label=_("organization coverage"))
     work_covered = StrictBooleanFilter(label=_("work coverage"))
     key_target = StrictBooleanFilter(label=_("key target"))
@@ -35,7 +33,7 @@ class MemberUnitFilterSet(django_filters.FilterSet):
         method="filter_alliance",
         help_text=_("Current members of this alliance."),
     )
-    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=UnitStatus.choices)
+    status = ChoicesFilter(label=_("status"), choices=UnitStatus.choices)
 
     class Meta:
         model = MemberUnit
@@ -75,9 +73,7 @@ class RegistrationFilterSet(django_filters.FilterSet):
     """One filter set for the registration queue and /api/v1/registrations/."""
 
     q = django_filters.CharFilter(label=_("name or credit code"), method="filter_q")
-    status = django_filters.MultipleChoiceFilter(
-        label=_("status"), choices=RegistrationStatus.choices
-    )
+    status = ChoicesFilter(label=_("status"), choices=RegistrationStatus.choices)
     region = django_filters.CharFilter(
         label=_("region (code)"),
         method="filter_region",
@@ -105,7 +101,7 @@ class UnitChangeFilterSet(django_filters.FilterSet):
     """One filter set for the profile-change queue and /api/v1/unit-changes/."""
 
     q = django_filters.CharFilter(label=_("unit name"), method="filter_q")
-    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=ChangeStatus.choices)
+    status = ChoicesFilter(label=_("status"), choices=ChangeStatus.choices)
     unit = IdFilter(label=_("unit (id)"), field_name="unit_id")
 
     class Meta:

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Alliance
-from portal.core.filters import IdFilter
+from portal.core.filters import ChoicesFilter, IdFilter
 from portal.regions.models import Region
 
 from ..choices import ActivityType
@@ -19,9 +19,7 @@ class ActivityFilterSet(django_filters.FilterSet):
         method="filter_region",
         help_text=_("The region with this code and everything below it (grids roll up)."),
     )
-    activity_type = django_filters.MultipleChoiceFilter(
-        label=_("type"), choices=ActivityType.choices
-    )
+    activity_type = ChoicesFilter(label=_("type"), choices=ActivityType.choices)
     alliance = django_filters.ModelChoiceFilter(
         label=_("alliance"), queryset=Alliance.objects.order_by("name")
     )

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.filters import IdFilter, StrictBooleanFilter
+from portal.core.filters import ChoicesFilter, IdFilter, StrictBooleanFilter
 from portal.regions.models import Region
 
 from ..choices import DEMAND_OPEN_STATUSES, DemandCategory, DemandSource, DemandStatus
@@ -26,13 +26,11 @@ class DemandFilterSet(django_filters.FilterSet):
         method="filter_q",
         help_text=_("Words in the title or description, the unit's name, or the demand's number."),
     )
-    status = django_filters.MultipleChoiceFilter(
+    status = ChoicesFilter(
         label=_("status"), choices=DemandStatus.choices, widget=forms.CheckboxSelectMultiple
     )
-    category = django_filters.MultipleChoiceFilter(
-        label=_("category"), choices=DemandCategory.choices
-    )
-    source = django_filters.MultipleChoiceFilter(label=_("source"), choices=DemandSource.choices)
+    category = ChoicesFilter(label=_("category"), choices=DemandCategory.choices)
+    source = ChoicesFilter(label=_("source"), choices=DemandSource.choices)
     region = django_filters.CharFilter(
         label=_("region (code)"),
         method="filter_region",

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Alliance
-from portal.core.filters import IdFilter, StrictBooleanFilter
+from portal.core.filters import ChoicesFilter, IdFilter, StrictBooleanFilter
 from portal.core.scoping import CHANGE
 from portal.regions.models import Region
 from services.choices import ClaimKind, ClaimStatus, DemandCategory, ProjectStatus
@@ -23,13 +23,11 @@ def _user(filterset):
 
 class ProjectFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("title or description"), method="filter_q")
-    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=ProjectStatus.choices)
+    status = ChoicesFilter(label=_("status"), choices=ProjectStatus.choices)
     alliance = django_filters.ModelChoiceFilter(
         label=_("alliance"), queryset=Alliance.objects.order_by("name")
     )
-    category = django_filters.MultipleChoiceFilter(
-        label=_("category"), choices=DemandCategory.choices
-    )
+    category = ChoicesFilter(label=_("category"), choices=DemandCategory.choices)
     region = django_filters.CharFilter(
         label=_("region (code)"),
         method="filter_region",
@@ -126,8 +124,8 @@ class ProjectFilterSet(django_filters.FilterSet):
 
 
 class ClaimFilterSet(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=ClaimStatus.choices)
-    kind = django_filters.MultipleChoiceFilter(label=_("kind"), choices=ClaimKind.choices)
+    status = ChoicesFilter(label=_("status"), choices=ClaimStatus.choices)
+    kind = ChoicesFilter(label=_("kind"), choices=ClaimKind.choices)
     project = IdFilter(label=_("project (id)"), field_name="project_id", widget=forms.HiddenInput)
     demand = IdFilter(label=_("demand (id)"), field_name="demand_id", widget=forms.HiddenInput)
     unit = IdFilter(label=_("unit (id)"), field_name="unit_id", widget=forms.HiddenInput)

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.filters import IdFilter, StrictBooleanFilter
+from portal.core.filters import ChoicesFilter, IdFilter, StrictBooleanFilter
 from portal.regions.models import Region
 from services.choices import ResourceCategory
 from services.models import ResourceOffer
@@ -12,9 +12,7 @@ from services.models import ResourceOffer
 
 class ResourceOfferFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("title or description"), method="filter_q")
-    category = django_filters.MultipleChoiceFilter(
-        label=_("category"), choices=ResourceCategory.choices
-    )
+    category = ChoicesFilter(label=_("category"), choices=ResourceCategory.choices)
     region = django_filters.CharFilter(
         label=_("region (code)"),
         method="filter_region",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from portal.core.filters import IdFilter, StrictBooleanFilter
+from portal.core.filters import ChoicesFilter, IdFilter, StrictBooleanFilter
 from portal.regions.models import Region
 from services.choices import StationKind
 from services.models import ServiceCategory, ServiceStation
@@ -57,7 +57,7 @@ class CategoryFilter(django_filters.ModelMultipleChoiceFilter):
 
 class StationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("name or address"), method="filter_q")
-    kind = django_filters.MultipleChoiceFilter(label=_("kind"), choices=StationKind.choices)
+    kind = ChoicesFilter(label=_("kind"), choices=StationKind.choices)
     service = CategoryFilter(
         label=_("service"),
         field_name="services",
