@@ -6,7 +6,8 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portal.accounts.choices import Role
@@ -57,6 +58,23 @@ def unit_contact_emails(unit_ids) -> dict[int, list[str]]:
     return emails
 
 
+def _invitation_count(**conditions) -> Coalesce:
+    """How many invitations of the row's meeting meet `conditions`, as a correlated subquery.
+
+    A subquery, not a JOIN with GROUP BY: PostgreSQL then counts for the page's rows only, after
+    sorting and LIMIT, and the page's COUNT(*) never touches the invitations (at Pudong's size the
+    grouped join cost 100 ms of a 50-row page of upcoming meetings).
+    """
+    counted = (
+        Invitation.objects.filter(meeting=OuterRef("pk"), **conditions)
+        .order_by()
+        .values("meeting")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def meeting_list(user, *, queryset: QuerySet[Meeting] | None = None) -> QuerySet[Meeting]:
     """The meetings `user` may see, with what a list row shows; upcoming first, then the past."""
     queryset = queryset if queryset is not None else Meeting.objects.all()
@@ -64,13 +82,9 @@ def meeting_list(user, *, queryset: QuerySet[Meeting] | None = None) -> QuerySet
         queryset.restrict(user, VIEW)
         .select_related("alliance", "organizer", "station")
         .annotate(
-            invited_count=Count("invitations", distinct=True),
-            accepted_count=Count(
-                "invitations", filter=Q(invitations__rsvp=Rsvp.ACCEPTED), distinct=True
-            ),
-            attended_count=Count(
-                "invitations", filter=Q(invitations__attended=True), distinct=True
-            ),
+            invited_count=_invitation_count(),
+            accepted_count=_invitation_count(rsvp=Rsvp.ACCEPTED),
+            attended_count=_invitation_count(attended=True),
         )
     )
 
