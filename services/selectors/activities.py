@@ -42,8 +42,15 @@ def activity_detail(*, user) -> QuerySet[Activity]:
 
 
 def activity_totals(queryset: QuerySet[Activity]) -> dict[str, int]:
-    """Activities, participants and party members of a (filtered) list, in one aggregate query."""
-    totals = Activity.objects.filter(pk__in=queryset.order_by().values("pk")).aggregate(
+    """Activities, participants and party members of a (filtered) list, in one aggregate query.
+
+    Straight over the list's own query; only a list made DISTINCT (a filter across a to-many
+    relation) is first reduced to its ids, which at a district's size costs a second pass.
+    """
+    rows = queryset.order_by()
+    if rows.query.distinct:
+        rows = Activity.objects.filter(pk__in=rows.values("pk"))
+    totals = rows.aggregate(
         activities=Count("pk"),
         participants=Coalesce(Sum("participant_count"), 0),
         party_members=Coalesce(Sum("party_member_count"), 0),
