@@ -27,19 +27,44 @@ def meeting_reminder_recipients(meeting: Meeting) -> list[User]:
     (invitations without a unit) have no user and are not included. No duplicates; ordered by id
     with the organizer first.
     """
-    unit_ids = (
-        Invitation.objects.filter(meeting=meeting, unit__isnull=False)
+    return meeting_reminder_recipients_by_meeting([meeting])[meeting.pk]
+
+
+def meeting_reminder_recipients_by_meeting(meetings: list[Meeting]) -> dict[int, list[User]]:
+    """`meeting_reminder_recipients` of each meeting (with its organizer loaded), by meeting id,
+    in two queries whatever the number of meetings: the reminder sweep asks for hundreds."""
+    units_by_meeting: dict[int, set[int]] = {}
+    invited = (
+        Invitation.objects.filter(meeting__in=meetings, unit__isnull=False)
         .exclude(rsvp=Rsvp.DECLINED)
-        .values("unit_id")
+        .values_list("meeting_id", "unit_id")
     )
-    contacts = (
-        get_user_model()
-        .objects.filter(role=Role.UNIT_CONTACT, is_active=True, unit_id__in=unit_ids)
-        .exclude(email="")
-        .order_by("id")
-    )
-    recipients: list[User] = [meeting.organizer]
-    recipients.extend(user for user in contacts if user.pk != meeting.organizer_id)
+    for meeting_id, unit_id in invited:
+        units_by_meeting.setdefault(meeting_id, set()).add(unit_id)
+    all_units = set().union(*units_by_meeting.values()) if units_by_meeting else set()
+    contacts_by_unit: dict[int, list[User]] = {}
+    if all_units:
+        contacts = (
+            get_user_model()
+            .objects.filter(role=Role.UNIT_CONTACT, is_active=True, unit_id__in=all_units)
+            .exclude(email="")
+            .order_by("id")
+        )
+        for user in contacts:
+            contacts_by_unit.setdefault(user.unit_id, []).append(user)
+    recipients: dict[int, list[User]] = {}
+    for meeting in meetings:
+        contacts = sorted(
+            (
+                user
+                for unit_id in units_by_meeting.get(meeting.pk, ())
+                for user in contacts_by_unit.get(unit_id, ())
+            ),
+            key=lambda user: user.pk,
+        )
+        recipients[meeting.pk] = [meeting.organizer] + [
+            user for user in contacts if user.pk != meeting.organizer_id
+        ]
     return recipients
 
 

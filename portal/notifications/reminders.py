@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from alliances.choices import MeetingStatus
-from alliances.meeting_selectors import meeting_reminder_recipients
+from alliances.meeting_selectors import meeting_reminder_recipients_by_meeting
 from alliances.models import Invitation, Meeting
 from portal.core.mail import absolute_url
 
@@ -108,9 +108,10 @@ def _before_rows(now: datetime.datetime, token: str) -> list[ReminderDelivery]:
         ).values_list("meeting_id", "user_id", "offset_minutes", "scheduled_for")
     )
     rows = []
+    recipients = meeting_reminder_recipients_by_meeting(list(due))
     for meeting, offsets in due.items():
         nearest = min(offsets)
-        for user in meeting_reminder_recipients(meeting):
+        for user in recipients[meeting.pk]:
             for offset in offsets:
                 if (meeting.pk, user.pk, offset, meeting.start_at) in existing:
                     continue

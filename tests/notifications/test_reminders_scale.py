@@ -5,10 +5,17 @@ import time
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from alliances.models import Meeting
 from portal.notifications.reminders import meeting_reminders_send
-from tests.factories import AllianceFactory, StaffFactory
+from tests.factories import (
+    AllianceFactory,
+    InvitationFactory,
+    MeetingFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 from .conftest import START
 
@@ -64,3 +71,26 @@ def test_a_sweep_with_nothing_due_is_fast_and_its_queries_are_pinned(
     elapsed = time.perf_counter() - began
     assert result.sent == result.claimed == 0
     assert elapsed < 1.0, f"{elapsed:.3f}s on {connection.vendor}"
+
+
+def _sweep_queries(meetings: int) -> int:
+    organizer = StaffFactory()
+    for n in range(meetings):
+        meeting = MeetingFactory(
+            organizer=organizer, start_at=START + datetime.timedelta(hours=n, minutes=30)
+        )
+        InvitationFactory(meeting=meeting, unit=UserFactory().unit, rsvp="accepted")
+    first = meeting_reminders_send()
+    assert first.sent >= 2 * meetings  # the organizer and the invited unit's contact
+    with CaptureQueriesContext(connection) as queries:
+        again = meeting_reminders_send()
+    assert again.sent == again.claimed == 0
+    return len(queries)
+
+
+def test_a_sweep_over_meetings_already_reminded_runs_the_same_queries_for_2_or_12(time_machine, db):
+    """Meetings in the window whose reminders all went out: their recipients are read in bulk."""
+    time_machine.move_to(START, tick=False)
+    few = _sweep_queries(2)
+    Meeting.objects.all().delete()
+    assert _sweep_queries(12) == few
