@@ -2,9 +2,9 @@ import os
 import shutil
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.auth import api_key_for
 from tests.factories import SecretaryFactory, StaffFactory, SubdistrictFactory, UserFactory
 from tests.smtp import SMTPServer
 
@@ -70,7 +70,7 @@ def api_client():
 
 def _client_for(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return client
 
 

@@ -1,12 +1,22 @@
+"""Getting an API token with a user name and password; the tokens themselves are checked in
+`portal.api.authentication` (a module of its own: DRF imports it while it defines its views)."""
+
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import Throttled
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
+
+from portal.accounts.actions import api_token_create
+from portal.accounts.api.serializers import ApiTokenCreatedSerializer
+from portal.accounts.models import ApiToken
+from portal.api.authentication import ApiTokenAuthentication
+
+__all__ = ["ApiTokenAuthentication", "ObtainTokenView", "TokenRateThrottle"]
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -17,7 +27,20 @@ class TokenRequestSerializer(serializers.Serializer):
         trim_whitespace=False,
         write_only=True,
     )
-    token = serializers.CharField(label=_("token"), read_only=True)
+    name = serializers.CharField(
+        label=_("name"),
+        max_length=ApiToken._meta.get_field("name").max_length,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("What the token is for, e.g. the dashboard screen."),
+    )
+    read_only = serializers.BooleanField(
+        label=_("read-only"),
+        required=False,
+        default=False,
+        help_text=_("Refuses POST, PUT, PATCH and DELETE."),
+    )
 
     def validate(self, attrs):
         request = self.context.get("request")
@@ -53,19 +76,32 @@ class TokenRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class ObtainTokenView(ObtainAuthToken):
-    """Exchange a user name and password for the user's API token (`Authorization: Token <key>`)."""
+class ObtainTokenView(GenericAPIView):
+    """Exchange a user name and password for a NEW API token (`Authorization: Token <key>`).
+
+    Each call issues another token; its key is in the answer once and never again. List and revoke
+    your tokens at /api/v1/auth/tokens/.
+    """
 
     serializer_class = TokenRequestSerializer
     throttle_classes = [TokenRateThrottle]
+    # The user name and password are the credentials: a token or session sent along is not read.
+    authentication_classes: list = []
+    permission_classes: list = []
+    pagination_class = None
+    filter_backends: list = []
 
     def throttled(self, request, wait):
         raise Throttled(
             wait, detail=str(_("Too many token requests from your address; try again later."))
         )
 
+    @extend_schema(request=TokenRequestSerializer, responses={200: ApiTokenCreatedSerializer})
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        data = serializer.validated_data
+        token, key = api_token_create(
+            user=data["user"], name=data["name"], read_only=data["read_only"]
+        )
+        return Response(ApiTokenCreatedSerializer(token, context={"key": key}).data)

@@ -10,6 +10,7 @@ app_name = "api"
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    path("", include("portal.accounts.api.urls")),
     path("", include(region_urls)),
     path("", include("alliances.api.urls")),
     path("", include("members.api.urls")),

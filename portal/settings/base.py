@@ -28,7 +28,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -157,6 +156,11 @@ REPORT_DISTRICT_NAME = env("REPORT_DISTRICT_NAME", default="")
 # Mail: EMAIL_URL such as smtp://user:pass@host:587 or smtp+tls://…; the console by default.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="联盟门户 <noreply@alliance-portal.local>")
+# A mail server that stops answering must not hold a request or a worker: give up after this many
+# seconds. Mail not sent waits in the outbox (OutgoingMail) and is tried again with pauses of 1, 2, 4 …
+# minutes (at most an hour) until this many attempts have failed (docs/operations.md).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=12)
 
 # Links in e-mails sent outside a request (jobs) start with this address.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
@@ -244,6 +248,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60,
         "options": {"expires": 55},
     },
+    # The outboxes (docs/operations.md): mail the mail server refused, and tasks the broker could
+    # not take when they were queued. Each row is sent by one run only.
+    "send-pending-mail": {
+        "task": "portal.notifications.tasks.send_pending_mail",
+        "schedule": 60,
+        "options": {"expires": 55},
+    },
+    "drain-pending-tasks": {
+        "task": "portal.notifications.tasks.drain_pending_tasks",
+        "schedule": 60,
+        "options": {"expires": 55},
+    },
     # Daily at 08:00 Shanghai time; a second run the same day reminds nobody twice.
     "mark-overdue-demands": {
         "task": "services.tasks.mark_overdue_demands",
@@ -259,7 +275,8 @@ CELERY_BEAT_SCHEDULE = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # The portal's own tokens (portal.accounts.models.ApiToken): revocable, optionally read-only.
+        "portal.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.ScopedPermission"],
@@ -322,6 +339,7 @@ SPECTACULAR_SETTINGS = {
         "ParticipantRoleEnum": "services.choices.ParticipantRole",
         "ClaimKindEnum": "services.choices.ClaimKind",
         "ClaimStatusEnum": "services.choices.ClaimStatus",
+        "ApiTokenStatusEnum": "portal.accounts.models.ApiTokenStatus",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",

@@ -3,10 +3,10 @@
 import pytest
 from django.core import mail
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from alliances.models import JoinRequest, Membership
+from tests.auth import api_key_for
 from tests.factories import (
     AllianceFactory,
     JoinRequestFactory,
@@ -24,8 +24,7 @@ MEMBERSHIPS = "/api/v1/memberships/"
 def client_for(user=None) -> APIClient:
     client = APIClient()
     if user is not None:
-        token = Token.objects.get_or_create(user=user)[0]
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return client
 
 

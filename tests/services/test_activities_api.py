@@ -5,10 +5,10 @@ import io
 import pytest
 from django.core.files.storage import default_storage
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from services.models import Activity
+from tests.auth import api_key_for
 from tests.factories import ActivityFactory
 from tests.services import test_activities as pages
 
@@ -29,8 +29,7 @@ def detail(activity) -> str:
 def api(world, role) -> APIClient:
     client = APIClient()
     if role != "anonymous":
-        token = Token.objects.get_or_create(user=world["users"][role])[0]
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(world['users'][role])}")
     return client
 
 
