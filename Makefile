@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve migrate demo test bench lint format messages static-vendor check-deploy clean
+.PHONY: help install run serve migrate demo test bench lint format messages static-vendor check-deploy clean backup restore
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -62,6 +62,13 @@ check-deploy: install  ## Django's deployment checks under the production profil
 	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	ALLOWED_HOSTS=portal.example.org DATABASE_URL=sqlite:///var/check.sqlite3 \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+backup: install  ## Back up the database and the uploaded files into var/backups/ (docs/operations.md)
+	$(PY) manage.py backup
+
+restore: install  ## Restore a backup: make restore FILE=var/backups/portal-….dump (FORCE=1 to replace a non-empty database)
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/portal-<time>.dump|.sqlite3 [FORCE=1]"; exit 2; }
+	$(PY) manage.py restore "$(FILE)" $(if $(filter 1 yes true,$(FORCE)),--force)
 
 clean:  ## Remove the environment and local data (var/)
 	rm -rf $(VENV) .tools var

@@ -141,5 +141,9 @@ class InsightExportView(InsightAccessMixin, View):
             raise Http404(_("There is no such list."))
         sheet_title, headers, rows = EXPORTS[kind]
         return xlsx_response(
-            filename=f"insight-{kind}", sheet_title=str(sheet_title), headers=headers, rows=rows()
+            request=request,
+            filename=f"insight-{kind}",
+            sheet_title=str(sheet_title),
+            headers=headers,
+            rows=rows(),
         )

@@ -29,8 +29,9 @@ HEADERS = [
 ]
 
 
-def unit_export(*, queryset: QuerySet[MemberUnit], user) -> FileResponse:
+def unit_export(*, queryset: QuerySet[MemberUnit], request) -> FileResponse:
     """Stream `queryset` (from `unit_list`, so with `alliance_count`) as XLSX, contacts masked outside scope."""
+    user = request.user
     yes, no = _("yes"), _("no")
 
     def rows():
@@ -55,5 +56,9 @@ def unit_export(*, queryset: QuerySet[MemberUnit], user) -> FileResponse:
             ]
 
     return xlsx_response(
-        filename="units", sheet_title=_("member units"), headers=HEADERS, rows=rows()
+        request=request,
+        filename="units",
+        sheet_title=_("member units"),
+        headers=HEADERS,
+        rows=rows(),
     )

@@ -45,7 +45,7 @@ class UnitListView(LoginRequiredMixin, FilteredListMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def export(self):
-        return unit_export(queryset=self.get_queryset(), user=self.request.user)
+        return unit_export(queryset=self.get_queryset(), request=self.request)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

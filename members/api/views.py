@@ -75,7 +75,7 @@ class MemberUnitViewSet(HistoryActionMixin, ScopedModelViewSet):
     def export(self, request):
         """Download the filtered list as XLSX."""
         queryset = self.filter_queryset(self.get_queryset())
-        return unit_export(queryset=queryset, user=request.user)
+        return unit_export(queryset=queryset, request=request)
 
     @extend_schema(
         request={"multipart/form-data": UnitImportSerializer},

@@ -1,4 +1,8 @@
-"""XLSX downloads of any list: streamed with openpyxl's write-only mode, numbers as numbers."""
+"""XLSX downloads of any list: streamed with openpyxl's write-only mode, numbers as numbers.
+
+Every download is personal data leaving the portal, so each one is logged (`ExportRecord`): the
+request is a required argument and the record is written here, where no caller can forget it.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from django.http import FileResponse
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from openpyxl import Workbook
+
+from portal.accounts.models import ExportRecord
 
 # Cells that a spreadsheet would run as a formula (CSV/XLSX injection) are written as text.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -26,17 +33,40 @@ def safe_cell(value: Any) -> Any:
 
 
 def xlsx_response(
-    *, filename: str, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+    *,
+    request: HttpRequest,
+    filename: str,
+    sheet_title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    trailer: Iterable[Sequence[Any]] = (),
 ) -> FileResponse:
-    """A download of one sheet; `rows` may be a generator over a large queryset (`.iterator()`)."""
+    """A download of one sheet; `rows` may be a generator over a large queryset (`.iterator()`).
+
+    `trailer` rows (notes below the table) are written but not counted in the export log.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
     sheet.append([str(h) for h in headers])
+    row_count = 0
     for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+        row_count += 1
+    for row in trailer:
         sheet.append([safe_cell(v) for v in row])
     handle = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it after sending
     workbook.save(handle)
     handle.seek(0)
+    ExportRecord.objects.create(
+        user=user,
+        name=filename[:100],
+        path=request.path[:500],
+        query_string=request.META.get("QUERY_STRING", ""),
+        row_count=row_count,
+    )
     return FileResponse(
         handle,
         as_attachment=True,

@@ -291,6 +291,7 @@ class ActivityViewSet(HistoryActionMixin, ScopedModelViewSet):
         """Download the filtered list as XLSX."""
         queryset = self.filter_queryset(self.get_queryset())
         return xlsx_response(
+            request=request,
             filename="activities",
             sheet_title=str(_("activities")),
             headers=EXPORT_HEADERS,

@@ -604,6 +604,7 @@ class DemandViewSet(HistoryActionMixin, ScopedModelViewSet):
         """Download the filtered list as XLSX."""
         queryset = self.filter_queryset(self.get_queryset())
         return xlsx_response(
+            request=request,
             filename="demands",
             sheet_title=str(_("demands")),
             headers=EXPORT_HEADERS,

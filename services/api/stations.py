@@ -312,7 +312,7 @@ class ServiceStationViewSet(HistoryActionMixin, ScopedModelViewSet):
         if not actions.can_manage_stations(request.user):
             raise PermissionDenied()
         queryset = self.filter_queryset(self.get_queryset())
-        return xlsx_response(**station_export_table(queryset=queryset))
+        return xlsx_response(request=request, **station_export_table(queryset=queryset))
 
 
 class ServiceCategoryViewSet(HistoryActionMixin, ScopedModelViewSet):

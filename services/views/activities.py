@@ -56,6 +56,7 @@ class ActivityListView(LoginRequiredMixin, FilteredListMixin, ListView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "xlsx":
             return xlsx_response(
+                request=request,
                 filename="activities",
                 sheet_title=_("activities"),
                 headers=EXPORT_HEADERS,

@@ -143,6 +143,7 @@ class DemandListView(DemandAccessMixin, FilteredListMixin, ListView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "xlsx":
             return xlsx_response(
+                request=request,
                 filename="demands",
                 sheet_title=_("demands"),
                 headers=EXPORT_HEADERS,

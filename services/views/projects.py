@@ -124,6 +124,7 @@ class ProjectListView(LoginRequiredMixin, FilteredListMixin, ListView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "xlsx":
             return xlsx_response(
+                request=request,
                 filename="projects",
                 sheet_title=_("joint projects"),
                 headers=EXPORT_HEADERS,

@@ -56,7 +56,9 @@ class StationListView(FilteredListMixin, ListView):
         if request.GET.get("format") == "xlsx":
             if not can_manage_stations(request.user):
                 raise PermissionDenied
-            return xlsx_response(**station_export_table(queryset=self.get_queryset()))
+            return xlsx_response(
+                request=request, **station_export_table(queryset=self.get_queryset())
+            )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
