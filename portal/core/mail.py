@@ -1,4 +1,5 @@
-"""E-mail the portal sends: rendered in the site's language and sent once the transaction commits."""
+"""E-mail the portal sends: rendered in the site's language, kept in the outbox with the
+transaction's data and sent once it commits (portal.core.outbox)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMessage, send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+
+from portal.core.outbox import mail_store
 
 DEFAULT_BASE_URL = "http://localhost:8000"
 
@@ -27,8 +28,10 @@ def send_after_commit(
     """Render `<template>_subject.txt` and `<template>.txt` now, send after the commit.
 
     `template` is a path without extension, e.g. "members/email/registration_confirm". Mail is
-    in the site's language (Chinese), whoever's request caused it. Nothing is sent if the
-    transaction rolls back. `attachments` are (filename, content, mimetype) triples.
+    in the site's language (Chinese), whoever's request caused it. The mail is written to the
+    outbox in the caller's transaction: nothing is sent if it rolls back, and a mail server that
+    is down fails nothing (the outbox tries again). `attachments` are (filename, content, mimetype)
+    triples.
     """
     recipients = [to] if isinstance(to, str) else [address for address in to if address]
     if not recipients:
@@ -36,17 +39,7 @@ def send_after_commit(
     with translation.override(settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}.txt", context)
-
-    def send() -> None:
-        if not attachments:
-            send_mail(subject, body, None, recipients)
-            return
-        message = EmailMessage(subject, body, None, recipients)
-        for filename, content, mimetype in attachments:
-            message.attach(filename, content, mimetype)
-        message.send()
-
-    transaction.on_commit(send)
+    mail_store(recipients=recipients, subject=subject, body=body, attachments=attachments)
 
 
 def request_base_url(request) -> str:

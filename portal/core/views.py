@@ -11,6 +11,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.settings import api_settings
 
 from portal.celery_app import app as celery_app
+from portal.core.outbox import pending_counts
 from portal.core.selectors import dashboard_overview
 from portal.notifications.selectors import unread_notification_count, unread_notifications
 
@@ -68,14 +69,27 @@ def healthz(request):
 @require_GET
 @never_cache
 def readyz(request):
-    """Ready to serve: 200 only when both the database and the broker answer, else 503 naming which failed."""
+    """Ready to serve: 200 only when both the database and the broker answer, else 503 naming which failed.
+
+    `pending` counts the outboxes (mail not yet sent, tasks the broker has not taken): worth an
+    alert when it grows, but no reason to take the process out of service.
+    """
     checks = {"database": _check_database(), "broker": _check_broker()}
     ready = all(checks.values())
     body = {
         "status": "ok" if ready else "unavailable",
         "checks": {k: "ok" if v else "error" for k, v in checks.items()},
+        "pending": _pending() if checks["database"] else None,
     }
     return JsonResponse(body, status=200 if ready else 503)
+
+
+def _pending() -> dict[str, int] | None:
+    try:
+        return pending_counts()
+    except Exception:  # noqa: BLE001 — a count that fails says nothing about readiness
+        logger.exception("readiness: counting the outboxes failed")
+        return None
 
 
 def _check_database() -> bool:

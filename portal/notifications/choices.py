@@ -22,3 +22,9 @@ AFTER_MEETING_DELAYS = {
     DeliveryKind.MINUTES_DUE_2D: datetime.timedelta(days=2),
     DeliveryKind.MINUTES_DUE_7D: datetime.timedelta(days=7),
 }
+
+
+class OutgoingMailStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DeliveryKind, DeliveryStatus
+from .choices import DeliveryKind, DeliveryStatus, OutgoingMailStatus
 
 
 class ReminderDelivery(models.Model):
@@ -101,3 +101,60 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class OutgoingMail(models.Model):
+    """One e-mail the portal owes someone: written in the transaction whose news it carries, sent
+    after the commit and, while the mail server refuses, again with growing pauses (docs/operations.md).
+    """
+
+    recipients = models.JSONField(_("recipients"), default=list)
+    subject = models.TextField(_("subject"))
+    body = models.TextField(_("text"))
+    attachments = models.JSONField(
+        _("attachments"),
+        default=list,
+        blank=True,
+        help_text=_("Each a filename, a MIME type and the content (text, or base64 for bytes)."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=OutgoingMailStatus.choices,
+        default=OutgoingMailStatus.PENDING,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The runner reads the pending rows that are due, oldest first.
+            models.Index(fields=["status", "next_attempt_at"], name="outgoing_mail_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class PendingTask(models.Model):
+    """A Celery task the broker could not take when it was queued; sent again once it answers."""
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("pending task")
+        verbose_name_plural = _("pending tasks")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.task

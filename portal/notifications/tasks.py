@@ -1,5 +1,7 @@
 from celery import shared_task
 
+from portal.core.outbox import mail_send, pending_tasks_drain
+
 from .reminders import meeting_reminders_send
 
 
@@ -7,3 +9,15 @@ from .reminders import meeting_reminders_send
 def send_meeting_reminders() -> dict[str, int]:
     """Send the meeting reminders due now, each exactly once; returns the sweep's counts."""
     return meeting_reminders_send().as_dict()
+
+
+@shared_task
+def send_pending_mail() -> dict[str, int]:
+    """Send the outbox's mail that is due (refused earlier by the mail server); returns the counts."""
+    return mail_send().as_dict()
+
+
+@shared_task
+def drain_pending_tasks() -> dict[str, int]:
+    """Publish the tasks kept while the broker was unreachable; returns the counts."""
+    return pending_tasks_drain().as_dict()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import formats, timezone
@@ -14,6 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from portal.core.mixins import DistrictStaffRequiredMixin, FilteredListMixin
+from portal.core.outbox import enqueue_after_commit
 
 from .actions import quarterly_report_build, report_subscriptions_set
 from .filters import QuarterlyReportFilterSet
@@ -116,13 +116,13 @@ class ReportBuildView(LoginRequiredMixin, DistrictStaffRequiredMixin, View):
         quarter = form.cleaned_data["quarter"]
         alliance = form.cleaned_data["alliance"]
         if alliance is not None:
-            transaction.on_commit(lambda: build_quarterly_report.delay(str(quarter), alliance.pk))
+            enqueue_after_commit(build_quarterly_report, str(quarter), alliance.pk)
             text = _("The %(period)s report of %(alliance)s is being built.") % {
                 "period": quarter.label,
                 "alliance": alliance.name,
             }
         else:
-            transaction.on_commit(lambda: build_quarterly_reports.delay(str(quarter)))
+            enqueue_after_commit(build_quarterly_reports, str(quarter))
             text = _(
                 "The %(period)s reports of the district and every active alliance are being "
                 "built; they appear here within minutes and go to their subscribers."

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
 from django.core.files import File
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
@@ -37,6 +37,7 @@ from PIL import Image, UnidentifiedImageError
 from members.choices import UnitStatus
 from portal.accounts.choices import Role
 from portal.core.mail import absolute_url, send_after_commit
+from portal.core.outbox import mails_store
 from portal.notifications.actions import notify
 
 from ..choices import (
@@ -1302,8 +1303,8 @@ def demands_mark_overdue(
     *, today: datetime.date | None = None, base_url: str | None = None
 ) -> OverdueResult:
     """The daily overdue sweep: flag open demands past due, and remind whoever must act, at most once
-    per demand and calendar day (the DemandOverdueNotice row is written first; mail goes after the
-    commit). Safe to run again the same day: it then reminds nobody."""
+    per demand and calendar day (the DemandOverdueNotice row is written first; mail goes through
+    the outbox). Safe to run again the same day: it then reminds nobody."""
     today = today or timezone.localdate()
     result = OverdueResult()
     _mark(today, result)
@@ -1311,8 +1312,7 @@ def demands_mark_overdue(
         try:
             with transaction.atomic():
                 messages = _remind(today, result, base_url)
-                if messages:
-                    transaction.on_commit(lambda messages=messages: _send_all(messages))
+                mails_store(messages)
             break
         except IntegrityError:
             # Another sweep claimed some of the same demands meanwhile: look again.
@@ -1321,11 +1321,3 @@ def demands_mark_overdue(
                 raise
     result.mails = len(messages)
     return result
-
-
-def _send_all(messages: Sequence[EmailMessage]) -> None:
-    connection = get_connection()
-    try:
-        connection.send_messages(list(messages))
-    finally:
-        connection.close()

@@ -136,8 +136,9 @@ def test_the_sweep_works_in_bulk(
         demand(world, title=f"少{i}", assignee_unit=world["handling"], due_on=YESTERDAY)
     demand(world, title="街道", status="accepted", due_on=YESTERDAY)
     # Flag (select, update, events, clear), notices already sent, overdue rows, claims,
-    # the units' contacts, the secretaries, notifications; and the savepoints around them.
-    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(14) as few:
+    # the units' contacts, the secretaries, notifications, the outbox's one INSERT; and the
+    # savepoints around them. (The outbox's sending runs after the commit, outside the count.)
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(15) as few:
         demands_mark_overdue()
     assert len(mail.outbox) == 2
     mail.outbox.clear()
@@ -167,3 +168,32 @@ def test_the_beat_runs_it_every_morning():
     assert entry["task"] == "services.tasks.mark_overdue_demands"
     assert entry["schedule"] == crontab(hour=8, minute=0)
     assert settings.CELERY_TIMEZONE == "Asia/Shanghai"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reminders_wait_in_the_outbox_while_the_mail_server_is_down(
+    world, overdue, smtp_server, settings, time_machine
+):
+    from portal.core.outbox import mail_send
+    from portal.notifications.models import OutgoingMail
+    from tests.notifications.test_mail_outbox import closed_port, use_smtp
+
+    time_machine.move_to(MONDAY, tick=False)
+    use_smtp(settings, closed_port())
+    result = demands_mark_overdue()
+    assert (result.reminded, result.mails) == (3, 2)
+    # The first send found the server away; the run left the other mail for the next one.
+    kept = OutgoingMail.objects.filter(status="pending")
+    assert sorted(m.attempts for m in kept) == [0, 1]
+    assert sorted(m.recipients[0] for m in kept) == [
+        "d-handler@example.org",
+        "secretary-user@example.org",
+    ]
+    use_smtp(settings, smtp_server.port)
+    time_machine.move_to(MONDAY + datetime.timedelta(minutes=2), tick=False)
+    assert mail_send().sent == 2
+    assert sorted(m["To"] for m in smtp_server.wait_for(2)) == [
+        "d-handler@example.org",
+        "secretary-user@example.org",
+    ]
+    assert mail_send().sent == 0
