@@ -17,6 +17,7 @@ from django.views.generic import DetailView, ListView
 
 from portal.core.exports import xlsx_response
 from portal.core.mail import absolute_url, request_base_url
+from portal.core.masking import mask_email
 from portal.core.mixins import FilteredListMixin
 
 from . import meeting_actions as actions
@@ -98,6 +99,11 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
         user = self.request.user
         invitations = list(meeting.invitations.all())
         manage = can_manage(user, meeting)
+        if not manage:
+            # A guest's address is personal data: only those who run the meeting see it whole
+            # (the rows are shown, never saved).
+            for invitation in invitations:
+                invitation.guest_email = mask_email(invitation.guest_email)
         now = timezone.now()
         mine = user_invitation(meeting, user)
         context.update(
@@ -397,27 +403,22 @@ ATTENDANCE_HEADERS = (
 )
 
 
-def attendance_export(meeting: Meeting):
+def attendance_export(meeting: Meeting, *, request):
     """The attendance list as XLSX, with the minutes and decisions below it."""
     headers = [_(h) for h in ATTENDANCE_HEADERS]
-
-    def rows():
-        yield from attendance_rows(meeting)
-        yield []
-        yield [_("minutes"), meeting.minutes]
-        yield [_("decisions"), meeting.decisions]
-
     return xlsx_response(
+        request=request,
         filename=f"meeting-{meeting.pk}-attendance",
         sheet_title=_("Attendance"),
         headers=headers,
-        rows=rows(),
+        rows=attendance_rows(meeting),
+        trailer=[[], [_("minutes"), meeting.minutes], [_("decisions"), meeting.decisions]],
     )
 
 
 class MeetingExportView(LoginRequiredMixin, View):
     def get(self, request, pk):
-        return attendance_export(_managed_meeting(request, pk))
+        return attendance_export(_managed_meeting(request, pk), request=request)
 
 
 class MeetingIcsView(LoginRequiredMixin, View):

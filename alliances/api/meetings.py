@@ -20,6 +20,7 @@ from members.models import MemberUnit
 from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet, run_action
 from portal.core.mail import absolute_url, request_base_url
+from portal.core.masking import mask_email
 from services.models import ServiceStation
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,6 +66,13 @@ class InvitationSerializer(serializers.ModelSerializer):
             "checked_in_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # A guest's address is personal data: only those who run the meeting see it whole.
+        if self.context.get("mask_guest_email"):
+            data["guest_email"] = mask_email(data["guest_email"])
+        return data
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -313,7 +321,8 @@ class MeetingViewSet(HistoryActionMixin, ScopedModelViewSet):
         meeting = self.get_object()
         if request.method == "GET":
             invitations = meeting.invitations.select_related("unit").order_by("id")
-            return Response(InvitationSerializer(invitations, many=True).data)
+            masked = {"mask_guest_email": not can_manage(request.user, meeting)}
+            return Response(InvitationSerializer(invitations, many=True, context=masked).data)
         params = InvitationAddSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         invitation = run_action(
@@ -428,7 +437,7 @@ class MeetingViewSet(HistoryActionMixin, ScopedModelViewSet):
         meeting = self.get_object()
         if not can_manage(request.user, meeting):
             raise PermissionDenied(_("Only those who run the meeting can export its attendance."))
-        return attendance_export(meeting)
+        return attendance_export(meeting, request=request)
 
     @extend_schema(
         request=None,

@@ -10,7 +10,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from alliances.models import Alliance
@@ -46,6 +46,7 @@ from ..selectors.projects import (
     claim_can_decide,
     claim_can_withdraw,
     claim_list,
+    is_project_owner,
     project_detail,
     project_events,
     project_export_rows,
@@ -474,8 +475,11 @@ class ProjectViewSet(HistoryActionMixin, ScopedModelViewSet):
     @extend_schema(responses=SuggestionSerializer(many=True), filters=False)
     @action(detail=True, pagination_class=None, filterset_class=None)
     def suggestions(self, request, pk=None):
-        """Resource offers, then units, that could serve or join the project, each with its reasons."""
+        """Resource offers, then units, that could serve or join the project, each with its reasons
+        (its owners, as on the project's page: the units named reach beyond a contact's scope)."""
         project = self.get_object()
+        if not is_project_owner(request.user, project):
+            raise PermissionDenied(_("Only the project's owners see matching suggestions."))
         if suggestions_for_project is None:
             return Response([])
         return Response(SuggestionSerializer(suggestions_for_project(project), many=True).data)
@@ -528,6 +532,7 @@ class ProjectViewSet(HistoryActionMixin, ScopedModelViewSet):
     def export(self, request):
         """Download the filtered list as XLSX."""
         return xlsx_response(
+            request=request,
             filename="projects",
             sheet_title=str(_("joint projects")),
             headers=EXPORT_HEADERS,

@@ -107,7 +107,9 @@ class TestReads:
         ]
         assert client.get(detail(world, "participants/")).json()[0]["role"] == "lead"
         assert client.get(detail(world, "milestones/")).json()[0]["title"] == "启动会"
-        response = client.get(detail(world, "suggestions/"))
+        # Suggestions are the owners' (as on the page): a member's contact is refused.
+        assert client.get(detail(world, "suggestions/")).status_code == 403
+        response = api(world, "lead_contact").get(detail(world, "suggestions/"))
         assert response.status_code == 200 and isinstance(response.json(), list)
 
     def test_counts_and_export(self, world):
