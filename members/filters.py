@@ -10,6 +10,7 @@ from portal.regions.models import Region
 
 from .choices import ChangeStatus, Industry, PartyOrgType, RegistrationStatus, UnitStatus, UnitType
 from .models import MemberUnit, Registration, UnitChange
+from .search import name_or_code_search
 
 
 class MemberUnitFilterSet(django_filters.FilterSet):
@@ -54,7 +55,7 @@ class MemberUnitFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(credit_code__startswith=value.upper()))
+        return name_or_code_search(queryset, value)
 
     def filter_region(self, queryset, name, value):
         root = Region.objects.filter(code=value).only("path").first()
