@@ -273,7 +273,8 @@ def route_key(pattern: str) -> str:
 def declared_methods(callback) -> set[str] | None:
     """The methods a view answers (None for a plain function, which the matrix cannot inspect)."""
     if getattr(callback, "actions", None):  # a DRF viewset route
-        return set(callback.actions)
+        # DRF adds "head" to a route's actions at its first GET: the same with or without it.
+        return set(callback.actions) - {"head"}
     view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
     if view_class is None:
         return None

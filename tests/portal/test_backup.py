@@ -19,6 +19,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
+from django.utils.translation import gettext
 
 from tests.factories import (
     ActivityFactory,
@@ -30,6 +32,8 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+# The commands speak the site's language, Chinese; the messages are matched in it.
 
 # Decided at collection, so that the other database's test does not even set up (and flush) one.
 ENGINE = settings.DATABASES["default"]["ENGINE"]
@@ -131,7 +135,9 @@ def test_sqlite_backup_restores_every_table_and_the_uploads_into_a_fresh_databas
         "restore", str(dump), database_url=f"sqlite:///{fresh}", media_root=restored_media
     )
     assert done.returncode == 0, done.stderr
-    assert "2 files" in done.stdout
+    with translation.override(settings.LANGUAGE_CODE):  # the command speaks the site's language
+        told = gettext("Uploaded files restored from %(path)s (%(count)d files)")
+    assert told % {"path": archive, "count": 2} in done.stdout
 
     expected = counts_here()
     with closing(sqlite3.connect(fresh)) as restored:
@@ -145,7 +151,7 @@ def test_sqlite_backup_restores_every_table_and_the_uploads_into_a_fresh_databas
     assert_same_media(media, restored_media)
 
     # The archive of uploads is not a database: a clear message, nothing touched.
-    with pytest.raises(CommandError, match="neither a PostgreSQL dump"):
+    with pytest.raises(CommandError, match="既不是 PostgreSQL 转储文件"):
         call_command("restore", str(archive))
 
 
@@ -191,7 +197,7 @@ def test_postgresql_backup_restores_every_table_and_the_uploads_into_a_fresh_dat
     assert dump.read_bytes().startswith(b"PGDMP")
 
     # The suite's database has tables: no restore over it without --force.
-    with pytest.raises(CommandError, match="not empty"):
+    with pytest.raises(CommandError, match="不为空"):
         call_command("restore", str(dump))
 
     fresh = f"portal_restore_{uuid.uuid4().hex[:12]}"
@@ -221,5 +227,5 @@ def test_postgresql_backup_restores_every_table_and_the_uploads_into_a_fresh_dat
 
     # Without pg_dump on the PATH the command says what is missing.
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(CommandError, match="pg_dump is not installed"):
+    with pytest.raises(CommandError, match="未安装 pg_dump"):
         call_command("backup", dir=tmp_path / "backups")
