@@ -48,6 +48,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A 503 with Retry-After, not a 500, when the database is away (docs/operations.md). Its answer
+    # still passes through every middleware below on the way out (security headers, CSP).
+    "portal.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
