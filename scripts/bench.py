@@ -351,7 +351,9 @@ wrk.body = {body}
 def run_wrk(s: Scenario, headers, connections: int, duration: int) -> dict:
     lines = [f'wrk.headers["{k}"] = "{v}"' for k, v in headers[s.who].items()]
     lines.append('wrk.headers["Content-Type"] = "application/json"')
-    body = json.dumps(json.dumps(s.body, ensure_ascii=False)) if s.body else "nil"
+    # A long bracket holds the JSON as it is: a quoted Lua string cannot carry JSON's \u escapes
+    # (LuaJIT refuses the script, and wrk then sends plain GETs without the headers).
+    body = f"[==[{json.dumps(s.body, ensure_ascii=False)}]==]" if s.body else "nil"
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA.format(method=s.method, body=body, headers="\n".join(lines)))
     threads = min(2, connections)
@@ -369,9 +371,11 @@ def run_wrk(s: Scenario, headers, connections: int, duration: int) -> dict:
         capture_output=True,
         text=True,
         check=True,
-    ).stdout
+    )
     os.unlink(script.name)
-    return parse_wrk(out)
+    if out.stderr.strip():  # e.g. the script did not load: wrk goes on without it
+        raise SystemExit(f"wrk could not run the scenario's script:\n{out.stderr}{out.stdout}")
+    return parse_wrk(out.stdout)
 
 
 def _ms(text: str) -> float:
