@@ -171,8 +171,9 @@ def user_meetings(user) -> QuerySet[Meeting]:
         return Meeting.objects.none()
     condition = Q(organizer=user)
     if getattr(user, "unit_id", None):
-        condition |= Q(invitations__unit_id=user.unit_id)
-    return Meeting.objects.filter(condition).distinct()
+        invited = Invitation.objects.filter(unit_id=user.unit_id).values("meeting_id")
+        condition |= Q(pk__in=invited)
+    return Meeting.objects.filter(condition)
 
 
 def quarter_bounds(

@@ -334,7 +334,9 @@ class MeetingQuerySet(ScopedQuerySet):
             led = Q(alliance__lead_unit_id=user.unit_id)
             if action != "view":
                 return self.filter(led)
-            return self.filter(led | Q(invitations__unit_id=user.unit_id)).distinct()
+            # A subquery, not a join: no DISTINCT over the list's joined rows (docs/benchmarks.md).
+            invited = Invitation.objects.filter(unit_id=user.unit_id).values("meeting_id")
+            return self.filter(led | Q(pk__in=invited))
         return self.none()
 
 

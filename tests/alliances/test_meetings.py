@@ -658,3 +658,21 @@ def test_meetings_due_lists_quarterly_alliances_without_a_meeting_this_quarter(w
         page = client.get(reverse("dashboard")).content.decode()
         assert f'data-testid="due-{due.pk}"' in page
         assert f'data-testid="due-{world["alliance"].pk}"' not in page
+
+
+def test_a_contact_sees_led_and_invited_meetings_without_distinct():
+    """The scope is a subquery of invitations, not a join: no DISTINCT over the list's rows."""
+    from alliances.meeting_selectors import meeting_list, user_meetings
+
+    contact = UserFactory()
+    led = MeetingFactory(alliance=AllianceFactory(lead_unit=contact.unit))
+    invited = MeetingFactory()
+    InvitationFactory(meeting=invited, unit=contact.unit)
+    InvitationFactory(meeting=invited)  # a second invitation must not repeat the meeting
+    MeetingFactory()  # neither
+    listed = meeting_list(contact)
+    assert sorted(m.pk for m in listed) == sorted([led.pk, invited.pk])
+    assert not listed.query.distinct and "DISTINCT" not in str(listed.query)
+    mine = user_meetings(contact)
+    assert [m.pk for m in mine] == [invited.pk]
+    assert not mine.query.distinct
