@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from portal.accounts.export_views import ExportRecordListView
 from portal.accounts.security import PasswordResetView
 from portal.core import views as core_views
+from portal.core.media import media
 
 admin.site.site_header = _("Alliance Portal administration")
 admin.site.site_title = _("Alliance Portal")
@@ -36,5 +36,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.MEDIA_URL.startswith("/"):  # not when object storage serves the files itself
+    urlpatterns.append(path(f"{settings.MEDIA_URL[1:]}<path:path>", media, name="media"))

@@ -432,7 +432,7 @@ def run_matrix(world, table: dict, api: bool) -> list[str]:
 
 # Left out by prefix: the Django admin (its own permission system, tested in tests/portal/test_admin.py)
 # and static and media files.
-EXEMPT_PREFIXES = ("admin/", "static/", "media/")
+EXEMPT_PREFIXES = ("admin/", "static/")
 
 EXEMPT = {
     "accounts/login/": "django.contrib.auth: public by design (the sign-in form)",
@@ -462,6 +462,8 @@ PAGES = {
     "": R(get="200 200 200 200 200 200 200 200"),
     "dashboard/": R(get="L L 200 200 200 403 403 403"),
     "accounts/exports/": R(get="L L 200 403 403 403 403 403"),
+    # Activity photos for the signed-in (tests/portal/test_media.py serves real ones).
+    "media/<path>": R(get="L L 404 404 404 404 404 404", path="media/activities/0/missing.jpg"),
     "regions/": R(get="200 200 200 200 200 200 200 200"),
     "regions/new/": R(get="L L 200 403 403 403 403 403", post="L L 200 403 403 403 403 403"),
     "regions/<pk>/": R("region", get="200 200 200 200 200 200 200 200"),

@@ -1,0 +1,59 @@
+"""Activity photos, served by the portal itself so that no upload can run as a page.
+
+Only image files under `activities/` are served here, to signed-in users (a browser session or an
+API token); demand attachments and report files have their own views with their own permissions.
+Each answer names its image type from the file's extension (the upload was checked by content),
+forbids sniffing another type, and carries a Content-Security-Policy that sandboxes it, so that even
+a file that got past the checks cannot run script in the portal's origin.
+"""
+
+from pathlib import PurePosixPath
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
+from rest_framework.request import Request
+
+from portal.api.authentication import ApiTokenAuthentication
+
+SERVED_PREFIXES = ("activities/",)
+IMAGE_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
+}
+
+
+def _signed_in(request) -> bool:
+    if request.user.is_authenticated:
+        return True
+    try:
+        user = Request(request, authenticators=[ApiTokenAuthentication()]).user
+    except (AuthenticationFailed, PermissionDenied):
+        return False
+    return bool(user and user.is_authenticated)
+
+
+def media(request, path: str) -> FileResponse | HttpResponseRedirect:
+    suffix = PurePosixPath(path).suffix.lower()
+    if not path.startswith(SERVED_PREFIXES) or suffix not in IMAGE_TYPES or ".." in path:
+        raise Http404
+    if not _signed_in(request):
+        if request.headers.get("Authorization"):
+            raise Http404
+        return redirect_to_login(request.get_full_path())
+    try:
+        if not default_storage.exists(path):
+            raise Http404
+        handle = default_storage.open(path, "rb")
+    except (SuspiciousFileOperation, OSError) as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=IMAGE_TYPES[suffix])
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
