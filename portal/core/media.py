@@ -1,7 +1,9 @@
 """Activity photos, served by the portal itself so that no upload can run as a page.
 
 Only image files under `activities/` are served here, to signed-in users (a browser session or an
-API token); demand attachments and report files have their own views with their own permissions.
+API token), and the photos a user has uploaded but not yet submitted (`pending/<their id>/`, the
+activity form's previews) to that user alone; demand attachments and report files have their own
+views with their own permissions.
 Each answer names its image type from the file's extension (the upload was checked by content),
 forbids sniffing another type, and carries a Content-Security-Policy that sandboxes it, so that even
 a file that got past the checks cannot run script in the portal's origin.
@@ -19,6 +21,7 @@ from rest_framework.request import Request
 from portal.api.authentication import ApiTokenAuthentication
 
 SERVED_PREFIXES = ("activities/",)
+PENDING_PREFIX = "pending"
 IMAGE_TYPES = {
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
@@ -28,24 +31,37 @@ IMAGE_TYPES = {
 }
 
 
-def _signed_in(request) -> bool:
+def _signed_in_user(request):
     if request.user.is_authenticated:
-        return True
+        return request.user
     try:
         user = Request(request, authenticators=[ApiTokenAuthentication()]).user
     except (AuthenticationFailed, PermissionDenied):
-        return False
-    return bool(user and user.is_authenticated)
+        return None
+    return user if user and user.is_authenticated else None
+
+
+def _may_see(user, path: str) -> bool:
+    if path.startswith(SERVED_PREFIXES):
+        return True
+    # pending/<user id>/<token>: the uploader's own previews
+    parts = path.split("/")
+    return len(parts) == 3 and parts[0] == PENDING_PREFIX and parts[1] == str(user.pk)
 
 
 def media(request, path: str) -> FileResponse | HttpResponseRedirect:
     suffix = PurePosixPath(path).suffix.lower()
-    if not path.startswith(SERVED_PREFIXES) or suffix not in IMAGE_TYPES or ".." in path:
+    if suffix not in IMAGE_TYPES or ".." in path:
         raise Http404
-    if not _signed_in(request):
+    if not path.startswith((*SERVED_PREFIXES, f"{PENDING_PREFIX}/")):
+        raise Http404
+    user = _signed_in_user(request)
+    if user is None:
         if request.headers.get("Authorization"):
             raise Http404
         return redirect_to_login(request.get_full_path())
+    if not _may_see(user, path):
+        raise Http404
     try:
         if not default_storage.exists(path):
             raise Http404

@@ -1,17 +1,24 @@
 """Activity photos are served by the portal to the signed-in, as images that cannot run script."""
 
+import io
+
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from PIL import Image
 
 from tests.auth import api_key_for
 
 pytestmark = pytest.mark.django_db
 
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (4, 3), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 @pytest.fixture
@@ -59,3 +66,18 @@ def test_nothing_but_existing_activity_images_is_served(client, staff_user, phot
     default_storage.save("demands/1/a.png", ContentFile(PNG))
     client.force_login(staff_user)
     assert client.get(f"/media/{path}").status_code == 404
+
+
+def test_a_pending_photo_is_served_to_its_uploader_alone(client, staff_user):
+    from services.actions.activities import pending_photo_url, pending_photos_stash
+    from tests.factories import StaffFactory
+
+    [token] = pending_photos_stash(by=staff_user, photos=[ContentFile(PNG, name="预览.png")])
+    url = pending_photo_url(by=staff_user, token=token)
+    assert url.startswith("/media/pending/")
+    client.force_login(staff_user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PNG
+    client.force_login(StaffFactory(username="someone-else"))
+    assert client.get(url).status_code == 404
