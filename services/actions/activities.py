@@ -8,6 +8,7 @@ activity keeps at most `MAX_PHOTOS`. Photos of a form that was refused for anoth
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
 from collections.abc import Iterable, Sequence
@@ -17,12 +18,13 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from portal.core.scoping import CHANGE
 
@@ -90,6 +92,26 @@ def photo_check(photo: File) -> str:
             code="invalid_image",
         )
     return PHOTO_FORMATS[image_format]
+
+
+def photo_without_metadata(photo: File, extension: str) -> File:
+    """`photo` turned upright and saved again without its metadata (EXIF: the phone's location,
+    its make, the time), so that a published photo says no more than its pixels. GIFs, which
+    carry no EXIF and may be animated, are kept as they are."""
+    if extension == "gif":
+        photo.seek(0)
+        return photo
+    image_format = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP"}[extension]
+    photo.seek(0)
+    with Image.open(photo) as image:
+        upright = ImageOps.exif_transpose(image)
+        if image_format == "JPEG" and upright.mode not in ("RGB", "L"):
+            upright = upright.convert("RGB")
+        out = io.BytesIO()
+        options = {"quality": 90} if image_format in ("JPEG", "WEBP") else {}
+        upright.save(out, format=image_format, **options)
+    photo.seek(0)
+    return ContentFile(out.getvalue(), name=photo_name(photo))
 
 
 def photos_check(photos: Sequence[File], *, existing: int = 0) -> list[str]:
@@ -211,9 +233,9 @@ def _store_photos(
     saved: list[ActivityPhoto] = []
     try:
         for position, (photo, extension) in enumerate(zip(photos, extensions, strict=True), start):
-            photo.seek(0)
             item = ActivityPhoto(activity=activity, position=position)
-            item.image.save(f"{uuid.uuid4().hex}.{extension}", photo, save=False)
+            clean = photo_without_metadata(photo, extension)
+            item.image.save(f"{uuid.uuid4().hex}.{extension}", clean, save=False)
             item.save()
             saved.append(item)
     except Exception:
@@ -332,9 +354,11 @@ def pending_photos_stash(*, by: User, photos: Sequence[File]) -> list[str]:
     pending_photos_purge()
     tokens = []
     for photo in photos:
-        token = f"{uuid.uuid4().hex}.{photo_check(photo)}"
-        photo.seek(0)
-        default_storage.save(f"{_pending_dir(by)}/{token}", photo)
+        extension = photo_check(photo)
+        token = f"{uuid.uuid4().hex}.{extension}"
+        default_storage.save(
+            f"{_pending_dir(by)}/{token}", photo_without_metadata(photo, extension)
+        )
         tokens.append(token)
     return tokens
 

@@ -674,3 +674,38 @@ def test_the_hourly_beat_task_purges_stale_pending_photos(world, media, settings
     settings.ACTIVITY_PENDING_PHOTO_HOURS = -1
     assert purge_pending_photos.apply().get() == 1
     assert not default_storage.exists(f"pending/{user.pk}/{token}")
+
+
+def _phone_photo() -> SimpleUploadedFile:
+    """A JPEG as a phone writes it: 6×4 pixels stored sideways (orientation 6), with a location."""
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: turn 90° clockwise to show
+    exif[0x010F] = "Phone maker"
+    exif[0x8825] = {1: "N", 2: (31.0, 13.0, 30.0), 3: "E", 4: (121.0, 30.0, 0.0)}  # GPS
+    buffer = io.BytesIO()
+    Image.new("RGB", (6, 4), (200, 30, 30)).save(buffer, format="JPEG", exif=exif)
+    return SimpleUploadedFile("现场.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_a_stored_photo_is_upright_and_carries_no_metadata(world, media):
+    original = _phone_photo()
+    with Image.open(io.BytesIO(original.read())) as image:
+        assert image.getexif().get(0x8825), "the test photo has a location"
+    original.seek(0)
+    activity = activity_create(
+        by=world["users"]["secretary"], data=action_data(world), photos=[original]
+    )
+    stored = activity.photos.get()
+    with Image.open(stored.image.path) as image:
+        assert image.format == "JPEG"
+        assert dict(image.getexif()) == {}
+        assert image.size == (4, 6), "turned as the orientation said"
+
+
+def test_a_pending_preview_carries_no_metadata_either(world, media):
+    from services.actions.activities import pending_photos_stash
+
+    [token] = pending_photos_stash(by=world["users"]["secretary"], photos=[_phone_photo()])
+    path = media / "pending" / str(world["users"]["secretary"].pk) / token
+    with Image.open(path) as image:
+        assert dict(image.getexif()) == {}
