@@ -397,3 +397,13 @@ class TestDeadlines:
         assert api(world, "staff").get(f"{self.URL}spaceship/").status_code == 404
         assert api(world, "anonymous").get(self.URL).status_code == 401
         assert Demand.objects.count() == 0
+
+
+def test_the_list_joins_only_what_a_row_shows(db):
+    """Each joined table multiplies PostgreSQL's planning: eight took 25 ms per page at Pudong's
+    size (docs/benchmarks.md). A row shows its unit, region, campaign and assignees."""
+    from services.selectors.demands import demand_list
+    from tests.factories import StaffFactory
+
+    sql = str(demand_list(user=StaffFactory()).query)
+    assert sql.count(" JOIN ") == 5, sql
