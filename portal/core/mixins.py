@@ -33,7 +33,10 @@ class FilteredListMixin:
         raise NotImplementedError
 
     def get_queryset(self):
-        self.filterset = self.filterset_class(self.request.GET, queryset=self.get_base_queryset())
+        # The request too: some filters depend on who asks (e.g. "mine").
+        self.filterset = self.filterset_class(
+            self.request.GET, queryset=self.get_base_queryset(), request=self.request
+        )
         return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
 
     def get_context_data(self, **kwargs):

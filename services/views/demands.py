@@ -134,12 +134,6 @@ class DemandListView(DemandAccessMixin, FilteredListMixin, ListView):
     def get_base_queryset(self):
         return demand_list(user=self.request.user)
 
-    def get_queryset(self):
-        self.filterset = self.filterset_class(
-            self.request.GET, queryset=self.get_base_queryset(), request=self.request
-        )
-        return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
-
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "xlsx":
             return xlsx_response(

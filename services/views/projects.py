@@ -115,12 +115,6 @@ class ProjectListView(LoginRequiredMixin, FilteredListMixin, ListView):
     def get_base_queryset(self):
         return project_list(user=self.request.user)
 
-    def get_queryset(self):
-        self.filterset = self.filterset_class(
-            self.request.GET, queryset=self.get_base_queryset(), request=self.request
-        )
-        return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
-
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "xlsx":
             return xlsx_response(
@@ -672,12 +666,6 @@ class ClaimListView(LoginRequiredMixin, FilteredListMixin, ListView):
 
     def get_base_queryset(self):
         return claim_list(user=self.request.user)
-
-    def get_queryset(self):
-        self.filterset = self.filterset_class(
-            self.request.GET, queryset=self.get_base_queryset(), request=self.request
-        )
-        return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
