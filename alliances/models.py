@@ -334,9 +334,12 @@ class MeetingQuerySet(ScopedQuerySet):
             led = Q(alliance__lead_unit_id=user.unit_id)
             if action != "view":
                 return self.filter(led)
-            # A subquery, not a join: no DISTINCT over the list's joined rows (docs/benchmarks.md).
-            invited = Invitation.objects.filter(unit_id=user.unit_id).values("meeting_id")
-            return self.filter(led | Q(pk__in=invited))
+            # One subquery, a UNION of the meetings the unit is invited to and those of the alliances
+            # it leads: no join made DISTINCT, and no OR that would test every meeting against both
+            # sets (docs/benchmarks.md).
+            invited = Invitation.objects.filter(unit_id=user.unit_id).order_by().values("meeting_id")
+            led_ids = Meeting.objects.filter(led).order_by().values("pk")
+            return self.filter(pk__in=invited.union(led_ids))
         return self.none()
 
 

@@ -4,18 +4,26 @@ An exact COUNT(*) over the 150,000 units of a district costs more than the page 
 `EXACT_UP_TO` rows the count is exact (a count over a LIMIT-ed subquery stops there); above that,
 PostgreSQL's planner estimate is used and the paginator says so (`count_is_estimate`). Other
 databases always count exactly: they serve the demo and the tests, not a district.
+
+Counting up to the bound still reads 10,001 rows, on every page of a large list. So a list found
+to be above the bound is remembered in the cache for `LARGE_FOR` seconds, under a digest of its
+SQL: its next pages go straight to the estimate. (An estimate for a few minutes after the list has
+shrunk below the bound is still an estimate, and says so.)
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 EXACT_UP_TO = 10_000
+LARGE_FOR = 300  # seconds
 
 
 def planner_estimate(queryset: QuerySet) -> int:
@@ -36,8 +44,15 @@ class BoundedCountPaginator(Paginator):
         queryset = self.object_list
         if not isinstance(queryset, QuerySet) or connections[queryset.db].vendor != "postgresql":
             return super().count
-        bounded = queryset.order_by().values("pk")[: EXACT_UP_TO + 1].count()
-        if bounded <= EXACT_UP_TO:
-            return bounded
+        rows = queryset.order_by().values("pk")
+        sql, params = rows.query.sql_with_params()
+        large_key = "large-list:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+        if cache.get(large_key):
+            bounded = EXACT_UP_TO + 1
+        else:
+            bounded = rows[: EXACT_UP_TO + 1].count()
+            if bounded <= EXACT_UP_TO:
+                return bounded
+            cache.set(large_key, True, LARGE_FOR)
         self.count_is_estimate = True
-        return max(planner_estimate(queryset.values("pk")), bounded)
+        return max(planner_estimate(rows), bounded)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from portal.core import pagination
 from tests.factories import MemberUnitFactory
@@ -28,6 +29,12 @@ def test_above_the_bound_postgresql_estimates_and_other_databases_count(
     if connection.vendor == "postgresql":
         assert body["count_is_estimate"] is True
         assert body["count"] > 10  # never below what was already counted
+        # The next page remembers that the list is large: no second count of 11 rows.
+        with CaptureQueriesContext(connection) as queries:
+            again = staff_api.get("/api/v1/units/", {"page_size": 5, "page": 2}).json()
+        assert again["count_is_estimate"] is True and again["count"] > 10
+        assert not [q for q in queries if "LIMIT 11" in q["sql"]]
+        assert [q for q in queries if q["sql"].startswith("EXPLAIN")]
     else:
         assert body == {**body, "count": 25, "count_is_estimate": False}
     assert len(body["results"]) == 5 and body["next"]
