@@ -12,6 +12,7 @@ each list, times the jobs in this process, and prints one table. Nothing here is
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -378,6 +379,102 @@ def run_wrk(s: Scenario, headers, connections: int, duration: int) -> dict:
     return parse_wrk(out.stdout)
 
 
+SOAK_LUA = """
+local requests = {{
+{requests}
+}}
+local i = 0
+request = function()
+  i = i % #requests + 1
+  local r = requests[i]
+  return wrk.format(r[1], r[2], r[3], r[4])
+end
+"""
+
+
+def _lua_string(text: str) -> str:
+    return f"[==[{text}]==]"
+
+
+def soak(headers, minutes: int, connections: int, sample_every: int = 30) -> dict:
+    """Every scenario in turn (reads and writes) from `connections` connections for `minutes`, the
+    workers' memory sampled as it goes: the soak of issue 10 (docs/benchmarks.md)."""
+    entries = []
+    for s in scenarios(headers):
+        fields = {**headers[s.who], "Content-Type": "application/json"}
+        header_table = ", ".join(
+            f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in fields.items()
+        )
+        body = _lua_string(json.dumps(s.body, ensure_ascii=False)) if s.body else "nil"
+        entries.append(
+            f"  {{{_lua_string(s.method)}, {_lua_string(s.path)}, {{{header_table}}}, {body}}},"
+        )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(SOAK_LUA.format(requests="\n".join(entries)))
+    server = start_server()
+    samples: list[tuple[float, list[float]]] = []
+    started = time.monotonic()
+    try:
+        wrk = subprocess.Popen(
+            ["wrk", "-t2", f"-c{connections}", f"-d{minutes * 60}s", "--timeout", "10s"]
+            + ["--latency", "-s", script.name, BASE + "/"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        while wrk.poll() is None:
+            samples.append((time.monotonic() - started, worker_rss_mb(server)))
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                wrk.wait(timeout=sample_every)
+        out, err = wrk.communicate()
+        samples.append((time.monotonic() - started, worker_rss_mb(server)))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait()
+        os.unlink(script.name)
+    if err.strip():
+        raise SystemExit(f"wrk could not run the soak's script:\n{err}{out}")
+    total = re.search(r"(\d+) requests in", out)
+    return {
+        **parse_wrk(out),
+        "requests": int(total.group(1)) if total else 0,
+        "samples": samples,
+        "scenarios": len(entries),
+        "connections": connections,
+        "minutes": minutes,
+    }
+
+
+def soak_table(result: dict) -> str:
+    samples = result["samples"]
+    # Flat: after five minutes of warming up (caches, lazily built URL and schema objects), no worker
+    # grows by more than a tenth to the end.
+    warm = next((rss for t, rss in samples if t >= min(300, samples[-1][0] / 2)), samples[0][1])
+    end = samples[-1][1]
+    flat = len(warm) == len(end) and all(e <= w * 1.1 for w, e in zip(warm, end, strict=True))
+    out = [
+        f"{result['minutes']} minutes, {result['connections']} connections, the {result['scenarios']} "
+        "scenarios above in turn (reads and both writes)",
+        "",
+        "| requests | req/s | p50 ms | p99 ms | errors | worker RSS after warm-up | at the end | flat |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        f"| {result['requests']} | {result['rps']:.0f} | {result['p50']:.1f} | {result['p99']:.1f} "
+        f"| {result['errors']}{' ✓' if result['errors'] == 0 else ' ✗'} "
+        f"| {', '.join(f'{m:.0f} MB' for m in warm)} | {', '.join(f'{m:.0f} MB' for m in end)} "
+        f"| {'✓' if flat else '✗'} |",
+        "",
+        "| minute | " + " | ".join(f"worker {n + 1} MB" for n in range(len(end))) + " |",
+        "| --- | " + " | ".join("---" for _ in end) + " |",
+    ]
+    shown = -1
+    for t, rss in samples:
+        minute = int(t // 60)
+        if minute >= shown + 5 or (t, rss) == samples[-1]:
+            out.append(f"| {t / 60:.1f} | " + " | ".join(f"{m:.0f}" for m in rss) + " |")
+            shown = minute
+    return "\n".join(out)
+
+
 def _ms(text: str) -> float:
     value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
@@ -576,12 +673,33 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "10")))
     parser.add_argument("--out", default=str(ROOT / "var" / "bench" / "latest.md"))
     parser.add_argument("--no-jobs", action="store_true")
+    parser.add_argument(
+        "--soak",
+        type=int,
+        metavar="MINUTES",
+        help="instead of the table: the scenarios mixed, for MINUTES at --soak-connections",
+    )
+    parser.add_argument("--soak-connections", type=int, default=32)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk (make bench does it)")
     django_setup()
     ensure_database(args.preset)
     headers = bench_accounts()
+    if args.soak:
+        report = soak_table(soak(headers, args.soak, args.soak_connections))
+        print(report)
+        out = (
+            Path(args.out).with_name("soak.md")
+            if args.out.endswith("latest.md")
+            else Path(args.out)
+        )
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(
+            f"# Soak, {args.preset} preset, {date.today()}\n\n{report}\n", encoding="utf-8"
+        )
+        print(f"\nWritten to {out}")
+        return
     from portal.accounts.models import User
 
     users = {

@@ -23,8 +23,8 @@ class _Inbox:
 
 
 class SMTPServer:
-    def __init__(self) -> None:
-        self.inbox = _Inbox()
+    def __init__(self, handler: _Inbox | None = None) -> None:
+        self.inbox = handler or _Inbox()
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]

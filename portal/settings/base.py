@@ -229,6 +229,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(BROKER_DIR),
         "control_folder": str(BROKER_DIR),
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Acks late: a task taken by a worker that dies goes back to the queue once this many seconds
+    # have passed since it was taken (docs/operations.md). Longer than any task runs: an hour.
+    _visibility_timeout = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": _visibility_timeout,
+        # How often a waiting worker looks for such tasks: a tenth of the timeout, at least 1 s.
+        "unacked_restore_interval": max(1, _visibility_timeout // 10),
+        "unacked_restore_throttle": 1,
+    }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
