@@ -28,6 +28,7 @@ from ..filters.activities import ActivityFilterSet
 from ..models import Activity, ActivityPhoto, JointProject, ServiceStation
 from ..selectors.activities import (
     EXPORT_HEADERS,
+    activity_api_list,
     activity_detail,
     activity_export_rows,
     activity_list,
@@ -74,11 +75,11 @@ class ActivitySerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text=_("A joint project (claimed, in progress or completed) the activity belongs to."),
     )
-    station_name = serializers.CharField(source="station.name", read_only=True, allow_null=True)
+    station_name = serializers.CharField(read_only=True, allow_null=True)
     region_code = serializers.CharField(source="region.code", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
-    alliance_name = serializers.CharField(source="alliance.name", read_only=True, allow_null=True)
-    organizer_name = serializers.CharField(source="organizer.name", read_only=True, allow_null=True)
+    alliance_name = serializers.CharField(read_only=True, allow_null=True)
+    organizer_name = serializers.CharField(read_only=True, allow_null=True)
     recorded_by = serializers.CharField(source="recorded_by.__str__", read_only=True)
     photo_count = serializers.SerializerMethodField()
 
@@ -170,7 +171,9 @@ class ActivityViewSet(HistoryActionMixin, ScopedModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        if self.action in {"list", "totals", "export"}:
+        if self.action == "list":
+            return activity_api_list(user=self.request.user)
+        if self.action in {"totals", "export"}:
             return activity_list(user=self.request.user)
         return activity_detail(user=self.request.user)
 

@@ -77,6 +77,16 @@ def test_list_uses_the_pages_filters(world):
     assert attrs(client.get(LIST, {"held_before": "昨天"})) == {"held_before"}
 
 
+def test_a_list_row_shows_what_the_activity_page_shows(world):
+    # The list reads names through subqueries and only the columns it shows; the page joins.
+    client = api(world, "staff")
+    rows = client.get(LIST).json()["results"]
+    assert {row["organizer_name"] for row in rows} == {"成员单位", None}
+    for row in rows:
+        page = client.get(f"{LIST}{row['id']}/").json()
+        assert row == {field: page[field] for field in row}
+
+
 def test_totals_follow_the_filter(world):
     client = api(world, "staff")
     assert client.get(f"{LIST}totals/", {"region": "310112008"}).json() == {
