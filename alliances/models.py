@@ -337,7 +337,9 @@ class MeetingQuerySet(ScopedQuerySet):
             # One subquery, a UNION of the meetings the unit is invited to and those of the alliances
             # it leads: no join made DISTINCT, and no OR that would test every meeting against both
             # sets (docs/benchmarks.md).
-            invited = Invitation.objects.filter(unit_id=user.unit_id).order_by().values("meeting_id")
+            invited = (
+                Invitation.objects.filter(unit_id=user.unit_id).order_by().values("meeting_id")
+            )
             led_ids = Meeting.objects.filter(led).order_by().values("pk")
             return self.filter(pk__in=invited.union(led_ids))
         return self.none()

@@ -17,6 +17,7 @@ from alliances.meeting_selectors import can_manage, meeting_list
 from alliances.models import Alliance, Invitation, Meeting
 from alliances.views_meetings import attendance_export
 from members.models import MemberUnit
+from portal.api.fields import PageUrlField
 from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet, run_action
 from portal.core.mail import absolute_url, request_base_url
@@ -81,7 +82,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     invited_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
     accepted_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
     attended_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
-    url = serializers.SerializerMethodField()
+    url = PageUrlField("alliances:meeting-detail", portal_base_url=True)
     checkin_token = serializers.SerializerMethodField(
         help_text=_("Only for those who run the meeting.")
     )
@@ -116,10 +117,6 @@ class MeetingSerializer(serializers.ModelSerializer):
             "checkin_token",
         ]
         read_only_fields = fields
-
-    def get_url(self, obj) -> str:
-        request = self.context.get("request")
-        return absolute_url(obj.get_absolute_url(), request_base_url(request) if request else None)
 
     def get_checkin_token(self, obj) -> str | None:
         request = self.context.get("request")

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from members.models import MemberUnit
 from portal.accounts.models import User
+from portal.api.fields import PageUrlField
 from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet, run_action
 from portal.core.exports import xlsx_response
@@ -136,7 +137,7 @@ class DemandSerializer(serializers.ModelSerializer):
         source="assignee_unit.name", read_only=True, allow_null=True
     )
     assignee_name = serializers.SerializerMethodField()
-    url = serializers.SerializerMethodField(help_text=_("The demand's page."))
+    url = PageUrlField("services:demand-detail", help_text=_("The demand's page."))
     allowed_actions = serializers.SerializerMethodField(
         help_text=_("The steps the caller may take now, each a POST to …/{id}/{step}/.")
     )
@@ -186,12 +187,6 @@ class DemandSerializer(serializers.ModelSerializer):
 
     def get_assignee_name(self, demand: Demand) -> str:
         return str(demand.assignee) if demand.assignee_id else ""
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, demand: Demand) -> str:
-        request = self.context.get("request")
-        path = demand.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
 
     @extend_schema_field(
         {"type": "array", "items": {"type": "string", "enum": list(actions.ACTIONS)}}
@@ -628,7 +623,7 @@ class DemandCampaignSerializer(serializers.ModelSerializer):
         read_only=True, help_text=_("Demands it collected (your scope).")
     )
     resolved = serializers.IntegerField(read_only=True)
-    url = serializers.SerializerMethodField()
+    url = PageUrlField("services:campaign-detail")
 
     class Meta:
         model = DemandCampaign
@@ -651,12 +646,6 @@ class DemandCampaignSerializer(serializers.ModelSerializer):
     def get_is_open(self, campaign: DemandCampaign) -> bool:
         today = timezone.localdate()
         return campaign.opens_on <= today <= campaign.closes_on
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, campaign: DemandCampaign) -> str:
-        request = self.context.get("request")
-        path = campaign.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
 
     def validate(self, attrs):
         current = self.instance

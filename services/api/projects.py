@@ -6,7 +6,6 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -15,6 +14,7 @@ from rest_framework.response import Response
 
 from alliances.models import Alliance
 from members.models import MemberUnit
+from portal.api.fields import PageUrlField
 from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.viewsets import (
     HistoryActionMixin,
@@ -148,7 +148,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     participant_count = serializers.IntegerField(read_only=True)
     pending_claim_count = serializers.IntegerField(read_only=True)
     created_by = serializers.CharField(source="created_by.__str__", read_only=True, allow_null=True)
-    url = serializers.SerializerMethodField(help_text=_("The project's page."))
+    url = PageUrlField("services:project-detail", help_text=_("The project's page."))
 
     class Meta:
         model = JointProject
@@ -179,12 +179,6 @@ class ProjectSerializer(serializers.ModelSerializer):
             "url",
         ]
         read_only_fields = ["status", "progress", "completed_at", "created_at", "updated_at"]
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, project: JointProject) -> str:
-        request = self.context.get("request")
-        path = project.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
 
     def validate(self, attrs):
         current = self.instance

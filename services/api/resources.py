@@ -2,13 +2,13 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from members.models import MemberUnit
+from portal.api.fields import PageUrlField
 from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet, run_action
 from portal.regions.models import Region
@@ -38,7 +38,7 @@ class ResourceOfferSerializer(serializers.ModelSerializer):
     )
     region_code = serializers.CharField(source="region.code", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
-    url = serializers.SerializerMethodField(help_text=_("The offer's page."))
+    url = PageUrlField("services:resource-detail", help_text=_("The offer's page."))
 
     class Meta:
         model = ResourceOffer
@@ -60,12 +60,6 @@ class ResourceOfferSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["is_active", "created_at", "updated_at"]
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, offer: ResourceOffer) -> str:
-        request = self.context.get("request")
-        path = offer.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
 
     def validate(self, attrs):
         current = self.instance

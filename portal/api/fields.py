@@ -1,0 +1,44 @@
+"""Serializer fields shared by the API's resources."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from portal.core.mail import absolute_url
+
+# A stand-in id, reversed once per list and replaced by each row's own.
+_STAND_IN = 918273645546372819
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PageUrlField(serializers.Field):
+    """The address of the object's page in the browser (`view_name` with the object's id).
+
+    Absolute on the host the request came to; without a request, the path alone, or with
+    `portal_base_url` the address under PORTAL_BASE_URL (as links in mail have it).
+
+    The view is reversed once per list, not once per row: `reverse()` and `build_absolute_uri()` for
+    each of a page's 50 rows were a fifth of the time a demand list spent serializing.
+    """
+
+    def __init__(self, view_name: str, *, portal_base_url: bool = False, **kwargs):
+        self.view_name = view_name
+        self.portal_base_url = portal_base_url
+        self._parts: tuple[str, str] | None = None
+        super().__init__(source="pk", read_only=True, **kwargs)
+
+    def to_representation(self, pk) -> str:
+        if self._parts is None:
+            url = reverse(self.view_name, args=[_STAND_IN])
+            request = self.context.get("request")
+            if request is not None:
+                url = request.build_absolute_uri(url)
+            elif self.portal_base_url:
+                url = absolute_url(url)
+            before, after = url.split(str(_STAND_IN), 1)
+            self._parts = (before, after)
+        before, after = self._parts
+        return f"{before}{pk}{after}"
