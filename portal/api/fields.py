@@ -42,3 +42,25 @@ class PageUrlField(serializers.Field):
             self._parts = (before, after)
         before, after = self._parts
         return f"{before}{pk}{after}"
+
+
+class RelatedNameField(serializers.CharField):
+    """`relation.attr` of the object, read-only, null without a related object.
+
+    A list's query may carry it as a column of its own rows, annotated under the field's name (a
+    subquery PostgreSQL runs for the page's rows only, where a join would make it plan one more table
+    for every page and Django build one more model instance per row); anything else follows the
+    relation.
+    """
+
+    def __init__(self, relation: str, attr: str = "name", **kwargs):
+        self.relation, self.attr = relation, attr
+        kwargs.setdefault("allow_null", True)
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance):
+        values = instance.__dict__
+        if self.field_name in values:
+            return values[self.field_name]
+        related = getattr(instance, self.relation)
+        return None if related is None else str(getattr(related, self.attr))

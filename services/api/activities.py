@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from alliances.models import Alliance
 from members.models import MemberUnit
+from portal.api.fields import RelatedNameField
 from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet, run_action
 from portal.core.exports import xlsx_response
@@ -75,11 +76,11 @@ class ActivitySerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text=_("A joint project (claimed, in progress or completed) the activity belongs to."),
     )
-    station_name = serializers.CharField(read_only=True, allow_null=True)
+    station_name = RelatedNameField("station")
     region_code = serializers.CharField(source="region.code", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
-    alliance_name = serializers.CharField(read_only=True, allow_null=True)
-    organizer_name = serializers.CharField(read_only=True, allow_null=True)
+    alliance_name = RelatedNameField("alliance")
+    organizer_name = RelatedNameField("organizer")
     recorded_by = serializers.CharField(source="recorded_by.__str__", read_only=True)
     photo_count = serializers.SerializerMethodField()
 

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 
 from members.models import MemberUnit
 from portal.accounts.models import User
-from portal.api.fields import PageUrlField
+from portal.api.fields import PageUrlField, RelatedNameField
 from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet, run_action
 from portal.core.exports import xlsx_response
@@ -38,6 +38,7 @@ from ..models import Demand, DemandAttachment, DemandCampaign, DemandDeadline, D
 from ..selectors.demands import (
     EXPORT_HEADERS,
     campaign_list,
+    demand_api_list,
     demand_contacts,
     demand_counts,
     demand_counts_by_category,
@@ -125,17 +126,15 @@ class DemandEventSerializer(serializers.ModelSerializer):
 class DemandSerializer(serializers.ModelSerializer):
     """A demand as lists and pages show it; contact details masked outside the user's scope."""
 
-    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True)
+    unit_name = RelatedNameField("unit")
     # Plain strings: a masked or empty address is not a `format: email` value.
     contact_name = serializers.CharField(read_only=True)
     contact_phone = serializers.CharField(read_only=True)
     contact_email = serializers.CharField(read_only=True)
     region_code = serializers.CharField(source="region.code", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
-    campaign_title = serializers.CharField(source="campaign.title", read_only=True, allow_null=True)
-    assignee_unit_name = serializers.CharField(
-        source="assignee_unit.name", read_only=True, allow_null=True
-    )
+    campaign_title = RelatedNameField("campaign", "title")
+    assignee_unit_name = RelatedNameField("assignee_unit")
     assignee_name = serializers.SerializerMethodField()
     url = PageUrlField("services:demand-detail", help_text=_("The demand's page."))
     allowed_actions = serializers.SerializerMethodField(
@@ -384,6 +383,8 @@ class DemandViewSet(HistoryActionMixin, ScopedModelViewSet):
     def get_queryset(self):
         if self.action == "retrieve":
             return demand_detail(user=self.request.user)
+        if self.action == "list":
+            return demand_api_list(user=self.request.user)
         return demand_list(user=self.request.user)
 
     def get_serializer_class(self):

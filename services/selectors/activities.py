@@ -67,7 +67,7 @@ def activity_api_list(*, user) -> QuerySet[Activity]:
 
 
 def activity_detail(*, user) -> QuerySet[Activity]:
-    return with_place_names(
+    return (
         Activity.objects.restrict(user)
         .select_related(
             "region", "region__parent", "station", "alliance", "organizer", "recorded_by"

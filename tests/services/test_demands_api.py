@@ -79,6 +79,22 @@ class TestList:
         assert row["unit_name"] == "申请单位" and row["region_code"] == "310112008001"
         assert row["contact_phone"] == "13900000001" and row["attachments"] == []
 
+    @pytest.mark.parametrize("role", ["staff", "secretary", "contact"])
+    def test_a_list_row_shows_what_the_demands_page_shows(self, world, board, role):
+        # The list reads names through subqueries and only the columns it shows; the page joins.
+        board["assigned"].campaign = DemandCampaignFactory()
+        board["assigned"].assignee = world["users"]["staff"]
+        board["assigned"].save()
+        client = api(world, role)
+        rows = client.get(API).json()["results"]
+        if role == "staff":
+            assigned = next(r for r in rows if r["id"] == board["assigned"].pk)
+            assert assigned["assignee_unit_name"] and assigned["campaign_title"]
+            assert assigned["assignee_name"] == str(world["users"]["staff"])
+        for row in rows:
+            page = client.get(f"{API}{row['id']}/").json()
+            assert row == {field: page[field] for field in row}
+
     def test_the_list_needs_the_same_queries_for_few_and_many_rows(
         self, world, board, django_assert_num_queries
     ):
