@@ -222,8 +222,11 @@ class MeetingViewSet(HistoryActionMixin, ScopedModelViewSet):
 
     def get_queryset(self):
         queryset = meeting_list(self.request.user)
-        if self.action == "list" and "ordering" not in self.request.query_params:
-            return upcoming_first(queryset)
+        if self.action == "list":
+            # A row shows the station's id only: one join fewer than the browser's list.
+            queryset = queryset.select_related(None).select_related("alliance", "organizer")
+            if "ordering" not in self.request.query_params:
+                return upcoming_first(queryset)
         return queryset.order_by("-start_at", "-id")
 
     def can_create(self, user) -> bool:
