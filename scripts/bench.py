@@ -402,8 +402,9 @@ def soak(headers, minutes: int, connections: int, sample_every: int = 30) -> dic
     entries = []
     for s in scenarios(headers):
         fields = {**headers[s.who], "Content-Type": "application/json"}
+        # `[ [==[key]==] ]`: without the spaces `[[` would open a long bracket.
         header_table = ", ".join(
-            f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in fields.items()
+            f"[ {_lua_string(k)} ] = {_lua_string(v)}" for k, v in fields.items()
         )
         body = _lua_string(json.dumps(s.body, ensure_ascii=False)) if s.body else "nil"
         entries.append(
@@ -412,6 +413,13 @@ def soak(headers, minutes: int, connections: int, sample_every: int = 30) -> dic
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(SOAK_LUA.format(requests="\n".join(entries)))
     server = start_server()
+    # A second's run first: a script wrk cannot load is reported at once, not after the soak.
+    check = subprocess.run(
+        ["wrk", "-t1", "-c1", "-d1s", "-s", script.name, BASE + "/"], capture_output=True, text=True
+    )
+    if check.stderr.strip():
+        os.killpg(server.pid, signal.SIGTERM)
+        raise SystemExit(f"wrk could not run the soak's script:\n{check.stderr}")
     samples: list[tuple[float, list[float]]] = []
     started = time.monotonic()
     try:
@@ -453,7 +461,7 @@ def soak_table(result: dict) -> str:
     end = samples[-1][1]
     flat = len(warm) == len(end) and all(e <= w * 1.1 for w, e in zip(warm, end, strict=True))
     out = [
-        f"{result['minutes']} minutes, {result['connections']} connections, the {result['scenarios']} "
+        f"{result['minutes']} min, {result['connections']} connections, the {result['scenarios']} "
         "scenarios above in turn (reads and both writes)",
         "",
         "| requests | req/s | p50 ms | p99 ms | errors | worker RSS after warm-up | at the end | flat |",
@@ -466,7 +474,7 @@ def soak_table(result: dict) -> str:
         "| minute | " + " | ".join(f"worker {n + 1} MB" for n in range(len(end))) + " |",
         "| --- | " + " | ".join("---" for _ in end) + " |",
     ]
-    shown = -1
+    shown = -5
     for t, rss in samples:
         minute = int(t // 60)
         if minute >= shown + 5 or (t, rss) == samples[-1]:
