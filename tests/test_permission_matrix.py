@@ -945,22 +945,22 @@ API = {
     ),
     "api/v1/demands/<pk>/accept/": R("demand", post="401 401 200 200 404 404 403 404"),
     "api/v1/demands/<pk>/attachments/": R("demand", post="401 401 415 415 404 404 415 404"),
-    "api/v1/demands/<pk>/assign/": R("demand", post="401 401 400 400 404 404 400 404"),
-    "api/v1/demands/<pk>/close/": R("demand", post="401 401 400 400 404 404 400 404"),
+    "api/v1/demands/<pk>/assign/": R("demand", post="401 401 400 400 404 404 403 404"),
+    "api/v1/demands/<pk>/close/": R("demand", post="401 401 400 400 404 404 403 404"),
     "api/v1/demands/<pk>/comment/": R(
         "demand", post="401 401 200 200 404 404 200 404", data={"comment": "补充说明"}
     ),
     "api/v1/demands/<pk>/events/": R("demand", get="401 401 200 200 404 404 200 404"),
     "api/v1/demands/<pk>/history/": R("demand", get="401 401 200 403 403 403 403 403"),
-    "api/v1/demands/<pk>/merge/": R("demand", post="401 401 400 400 404 404 400 404"),
-    "api/v1/demands/<pk>/progress/": R("demand", post="401 401 400 400 404 404 400 404"),
-    "api/v1/demands/<pk>/rate/": R("demand", post="401 401 400 400 404 404 400 404"),
+    "api/v1/demands/<pk>/merge/": R("demand", post="401 401 400 400 404 404 403 404"),
+    "api/v1/demands/<pk>/progress/": R("demand", post="401 401 400 400 404 404 403 404"),
+    "api/v1/demands/<pk>/rate/": R("demand", post="401 401 403 403 404 404 400 404"),
     "api/v1/demands/<pk>/reject/": R(
         "demand", post="401 401 200 200 404 404 403 404", data={"reason": "不属实"}
     ),
-    "api/v1/demands/<pk>/reopen/": R("demand", post="401 401 400 400 404 404 400 404"),
-    "api/v1/demands/<pk>/resolve/": R("demand", post="401 401 400 400 404 404 400 404"),
-    "api/v1/demands/<pk>/start/": R("demand", post="401 401 400 400 404 404 400 404"),
+    "api/v1/demands/<pk>/reopen/": R("demand", post="401 401 403 403 404 404 400 404"),
+    "api/v1/demands/<pk>/resolve/": R("demand", post="401 401 400 400 404 404 403 404"),
+    "api/v1/demands/<pk>/start/": R("demand", post="401 401 400 400 404 404 403 404"),
     "api/v1/demands/<pk>/suggestions/": R("demand", get="401 401 200 200 404 404 403 404"),
     "api/v1/demand-campaigns/": R(
         get="401 401 200 200 200 200 200 200", post="401 401 400 403 403 403 403 403"

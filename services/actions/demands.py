@@ -849,6 +849,17 @@ def _apply_assign(
     return f"→ {' · '.join(names)} · {due_on.isoformat()}"
 
 
+def demand_role_check(*, demand: Demand, by: User, step: str) -> None:
+    """PermissionDenied unless `by` is one of those who may take the step on `demand` at all.
+
+    The API asks before it reads the request's body, so that someone who may not act learns that,
+    not what was wrong with the body."""
+    rule = TRANSITIONS[step]
+    if not roles_of(by, demand) & rule.who:
+        wanted = next(w for w in (RAISER, ASSIGNEE, HANDLER) if w in rule.who)
+        raise PermissionDenied(WHO_REFUSED[wanted] if rule.who != EVERYONE else _("No access."))
+
+
 @transaction.atomic
 def demand_transition(
     *,
@@ -873,10 +884,7 @@ def demand_transition(
     locked = Demand.objects.select_for_update().get(pk=demand.pk)
     if locked.status not in rule.sources:
         raise _refuse_status(rule, locked)
-    roles = roles_of(by, locked)
-    if not roles & rule.who:
-        wanted = next(w for w in (RAISER, ASSIGNEE, HANDLER) if w in rule.who)
-        raise PermissionDenied(WHO_REFUSED[wanted] if rule.who != EVERYONE else _("No access."))
+    demand_role_check(demand=locked, by=by, step=action)
     comment = (comment or "").strip()
     from_status = locked.status
     note = ""

@@ -447,6 +447,7 @@ class DemandViewSet(HistoryActionMixin, ScopedModelViewSet):
 
     def run_step(self, request, name: str, params_class):
         demand = self.get_object()
+        run_action(actions.demand_role_check, demand=demand, by=request.user, step=name)
         params = params_class(data=request.data)
         params.is_valid(raise_exception=True)
         demand = run_action(

@@ -284,6 +284,15 @@ class TestSteps:
     def test_wrong_people_get_403_and_strangers_404(self, world, board):
         url = f"{API}{board['mine'].pk}/"
         assert api(world, "contact").post(f"{url}accept/", {}, format="json").status_code == 403
+        # The role is asked first: a body that would be refused changes nothing about the answer.
+        refused = api(world, "contact").post(f"{url}reject/", {"reason": 5 * [1]}, format="json")
+        assert refused.status_code == 403
+        assert (
+            api(world, "staff")
+            .post(f"{url}reject/", {"reason": 5 * [1]}, format="json")
+            .status_code
+            == 400
+        )
         assert (
             api(world, "other_contact").post(f"{url}accept/", {}, format="json").status_code == 404
         )
