@@ -17,6 +17,7 @@ import hashlib
 import json
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -45,7 +46,10 @@ class BoundedCountPaginator(Paginator):
         if not isinstance(queryset, QuerySet) or connections[queryset.db].vendor != "postgresql":
             return super().count
         rows = queryset.order_by().values("pk")
-        sql, params = rows.query.sql_with_params()
+        try:
+            sql, params = rows.query.sql_with_params()
+        except EmptyResultSet:  # e.g. `.none()`, or a filter on an empty list of values
+            return 0
         large_key = "large-list:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
         if cache.get(large_key):
             bounded = EXACT_UP_TO + 1

@@ -38,3 +38,14 @@ def test_above_the_bound_postgresql_estimates_and_other_databases_count(
     else:
         assert body == {**body, "count": 25, "count_is_estimate": False}
     assert len(body["results"]) == 5 and body["next"]
+
+
+def test_a_list_that_cannot_hold_rows_counts_zero(staff_api):
+    # A filter on an empty list of values: Django knows the answer without SQL (EmptyResultSet).
+    from django.core.paginator import Paginator
+
+    from members.models import MemberUnit
+
+    paginator = pagination.BoundedCountPaginator(MemberUnit.objects.filter(pk__in=[]), 5)
+    assert paginator.count == 0 and paginator.count_is_estimate is False
+    assert isinstance(paginator, Paginator)
