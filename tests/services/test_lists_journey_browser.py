@@ -96,7 +96,8 @@ def test_a_demand_goes_from_raising_to_rating_and_another_becomes_a_claimed_proj
     _act(secretary, "accept")
     secretary.get_by_test_id("action-assign").wait_for()
     _act(secretary, "assign", assignee_unit=bank.name, assignee="banker")
-    secretary.get_by_test_id("demand-assignee").wait_for()
+    # The field is always there ("—" before): wait for the bank's name in it.
+    secretary.get_by_test_id("demand-assignee").get_by_text(bank.name).wait_for()
     demand.refresh_from_db()
     assert demand.status == DemandStatus.ASSIGNED
     assert demand.assignee.username == "banker" and demand.due_on is not None
