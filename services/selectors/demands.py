@@ -29,11 +29,9 @@ from django.db.models import (
     F,
     FloatField,
     Func,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -44,6 +42,7 @@ from portal.regions.models import Region
 from ..actions.demands import ASSIGNEE, HANDLER, RAISER, roles_of
 from ..choices import DEMAND_OPEN_STATUSES, DemandStatus
 from ..models import Demand, DemandAttachment, DemandCampaign, DemandEvent
+from . import related_value
 
 RESOLVED_STATUSES = (DemandStatus.RESOLVED, DemandStatus.CLOSED)
 ONE_PLACE = Decimal("0.1")
@@ -70,9 +69,6 @@ def demand_api_list(*, user) -> QuerySet[Demand]:
     instead of five (docs/benchmarks.md)."""
     from members.models import MemberUnit
 
-    def name_of(model, key: str, attr: str = "name"):
-        return Subquery(model.objects.filter(pk=OuterRef(key)).values(attr)[:1])
-
     own = [f.name for f in Demand._meta.concrete_fields]
     return (
         Demand.objects.restrict(user)
@@ -83,9 +79,9 @@ def demand_api_list(*, user) -> QuerySet[Demand]:
             *("assignee__username", "assignee__first_name", "assignee__last_name"),
         )
         .annotate(
-            unit_name=name_of(MemberUnit, "unit_id"),
-            campaign_title=name_of(DemandCampaign, "campaign_id", "title"),
-            assignee_unit_name=name_of(MemberUnit, "assignee_unit_id"),
+            unit_name=related_value(MemberUnit, "unit_id"),
+            campaign_title=related_value(DemandCampaign, "campaign_id", "title"),
+            assignee_unit_name=related_value(MemberUnit, "assignee_unit_id"),
         )
         .order_by("-created_at", "-id")
     )
