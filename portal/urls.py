@@ -8,6 +8,7 @@ from portal.accounts.export_views import ExportRecordListView
 from portal.accounts.security import PasswordResetView
 from portal.core import views as core_views
 from portal.core.media import media
+from reports.views import DashboardView
 
 admin.site.site_header = _("Alliance Portal administration")
 admin.site.site_title = _("Alliance Portal")
@@ -16,7 +17,7 @@ handler404 = "portal.core.views.page_not_found"
 
 urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
-    path("dashboard/", core_views.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
@@ -28,7 +29,7 @@ urlpatterns = [
     path("alliances/", include("alliances.urls")),
     path("services/", include("services.urls")),
     path("notifications/", include("portal.notifications.urls")),
-    path("reports/", include("portal.reports.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("members.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("portal.api.urls")),

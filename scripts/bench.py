@@ -589,8 +589,8 @@ def report_jobs(staff) -> list[Job]:
     from django.db.models import Count
 
     from alliances.models import Alliance
-    from portal.reports.actions import quarterly_report_build
-    from portal.reports.periods import Quarter
+    from reports.actions import quarterly_report_build
+    from reports.periods import Quarter
 
     quarter = Quarter.of(date.today()).previous()
     biggest = Alliance.objects.annotate(n=Count("memberships")).order_by("-n").first()

@@ -74,8 +74,8 @@ def build_world() -> dict:
     from alliances.models import CalendarFeedToken
     from members.models import Registration, UnitChange
     from portal.notifications.models import Notification
-    from portal.reports.choices import ReportScope
-    from portal.reports.models import QuarterlyReport
+    from reports.choices import ReportScope
+    from reports.models import QuarterlyReport
     from services.models import ActivityPhoto, DemandAttachment, DemandDeadline, ProjectMilestone
 
     region = SubdistrictFactory(

@@ -16,7 +16,7 @@ urlpatterns = [
     path("", include("members.api.urls")),
     path("", include("services.api.urls")),
     path("", include("portal.notifications.api.urls")),
-    path("", include("portal.reports.api.urls")),
+    path("", include("reports.api.urls")),
     # Anything else under /api/v1/ is a 404 in the API's error format, not Django's HTML page.
     re_path(r"^.*$", not_found),
 ]

@@ -1,6 +1,5 @@
 import logging
 
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.db import connection
 from django.http import JsonResponse
 from django.views import defaults
@@ -12,7 +11,6 @@ from rest_framework.settings import api_settings
 
 from portal.celery_app import app as celery_app
 from portal.core.outbox import pending_counts
-from portal.core.selectors import dashboard_overview
 from portal.notifications.selectors import unread_notification_count, unread_notifications
 
 logger = logging.getLogger(__name__)
@@ -31,22 +29,6 @@ class HomeView(TemplateView):
             context["unread_notification_count"] = (
                 unread_notification_count(user) if len(unread) == 10 else len(unread)
             )
-        return context
-
-
-class DashboardView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):
-    """The home page of district staff and street secretaries: the network's figures, and the
-    quarter so far against the last (cached, see portal.reports.selectors.dashboard_report)."""
-
-    template_name = "portal/dashboard.html"
-
-    def test_func(self) -> bool:
-        user = self.request.user
-        return user.is_district_staff or user.is_street_secretary
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(dashboard_overview(user=self.request.user))
         return context
 
 

@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "members",
     "services",
     "portal.notifications",
-    "portal.reports",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -281,7 +281,7 @@ CELERY_BEAT_SCHEDULE = {
     # The quarter just ended, on the first day of the next at 02:00 Shanghai time: one task per
     # report, each mailed to its subscribers once (docs/reports.md).
     "build-quarterly-reports": {
-        "task": "portal.reports.tasks.build_quarterly_reports",
+        "task": "reports.tasks.build_quarterly_reports",
         "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10"),
     },
 }

@@ -10,7 +10,7 @@ from django.urls import reverse
 from portal.celery_app import app
 from portal.core import outbox
 from portal.notifications.models import OutgoingMail, PendingTask
-from portal.reports.tasks import build_quarterly_reports
+from reports.tasks import build_quarterly_reports
 
 UNREACHABLE = "redis://127.0.0.1:9/0"
 

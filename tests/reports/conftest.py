@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from portal.reports.periods import Quarter
+from reports.periods import Quarter
 from tests.factories import RegionFactory
 
 Q3 = Quarter(2026, 3)

@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from portal.reports.choices import ReportScope
-from portal.reports.indicators import Scope, quarter_indicators
-from portal.reports.models import QuarterlyReport
+from reports.choices import ReportScope
+from reports.indicators import Scope, quarter_indicators
+from reports.models import QuarterlyReport
 from tests.factories import AllianceFactory, UserFactory
 
 from .conftest import Q3

@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.reports.actions import quarterly_report_build
+from reports.actions import quarterly_report_build
 from tests.portal.test_browser import sign_in
 
 from .conftest import Q3

@@ -10,10 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext
 
-from portal.reports.actions import quarterly_report_build
-from portal.reports.choices import ReportScope
-from portal.reports.indicators import Scope, quarter_indicators
-from portal.reports.models import QuarterlyReport
+from reports.actions import quarterly_report_build
+from reports.choices import ReportScope
+from reports.indicators import Scope, quarter_indicators
+from reports.models import QuarterlyReport
 from tests.factories import AllianceFactory, UserFactory
 
 from .conftest import Q3
@@ -208,7 +208,7 @@ def test_the_command_refuses_a_malformed_quarter(db):
 
 
 def test_typesetting_pauses_the_garbage_collector_and_restores_it():
-    from portal.reports.pdf import collector_paused
+    from reports.pdf import collector_paused
 
     assert gc.isenabled()
     with collector_paused():

@@ -6,13 +6,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from portal.reports.actions import (
+from reports.actions import (
     quarterly_report_build,
     report_deliveries_send,
     report_subscriptions_set,
 )
-from portal.reports.choices import DeliveryStatus, ReportScope
-from portal.reports.models import ReportDelivery, ReportSubscription
+from reports.choices import DeliveryStatus, ReportScope
+from reports.models import ReportDelivery, ReportSubscription
 from tests.factories import AllianceFactory, SecretaryFactory, StaffFactory, UserFactory
 
 from .conftest import Q3

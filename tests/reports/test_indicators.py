@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from portal.reports.indicators import (
+from reports.indicators import (
     Scope,
     compute_indicators,
     percent,
@@ -14,7 +14,7 @@ from portal.reports.indicators import (
     quarter_indicators,
     with_change,
 )
-from portal.reports.periods import Period, Quarter, months_back, quarter_to_date
+from reports.periods import Period, Quarter, months_back, quarter_to_date
 from services.models import Claim, Demand, JointProject
 from tests.factories import (
     ActivityFactory,

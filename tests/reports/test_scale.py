@@ -18,7 +18,7 @@ from django.utils import timezone
 from alliances.models import Alliance, Invitation, Meeting, Membership
 from members.models import MemberUnit
 from portal.regions.models import Region
-from portal.reports.indicators import Scope, quarter_indicators
+from reports.indicators import Scope, quarter_indicators
 from services.models import Activity, Claim, Demand, JointProject, ServiceStation
 from tests.factories import StaffFactory
 

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from portal.reports.choices import ReportScope
-from portal.reports.models import QuarterlyReport, ReportSubscription
-from portal.reports.tasks import build_quarterly_report, build_quarterly_reports
+from reports.choices import ReportScope
+from reports.models import QuarterlyReport, ReportSubscription
+from reports.tasks import build_quarterly_report, build_quarterly_reports
 from tests.factories import AllianceFactory, MembershipFactory, UserFactory
 
 from .conftest import Q3
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def reports(streets):
     """Stored reports (their indicators computed for real, files left out where not needed)."""
-    from portal.reports.actions import quarterly_report_build
+    from reports.actions import quarterly_report_build
 
     network = small_network(streets)
     district = quarterly_report_build(quarter=Q3)

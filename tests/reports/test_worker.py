@@ -11,9 +11,9 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 
 from portal.celery_app import app
-from portal.reports.actions import report_subscriptions_set
-from portal.reports.models import QuarterlyReport
-from portal.reports.tasks import build_quarterly_report, build_quarterly_reports
+from reports.actions import report_subscriptions_set
+from reports.models import QuarterlyReport
+from reports.tasks import build_quarterly_report, build_quarterly_reports
 from tests.factories import StaffFactory
 
 from .helpers import figure_row, read_xlsx, small_network

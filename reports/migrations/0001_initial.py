@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import portal.reports.models
+import reports.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -25,8 +25,8 @@ class Migration(migrations.Migration):
                 ('year', models.PositiveSmallIntegerField(verbose_name='year')),
                 ('quarter', models.PositiveSmallIntegerField(verbose_name='quarter')),
                 ('indicators', models.JSONField(default=dict, verbose_name='indicators')),
-                ('xlsx', models.FileField(blank=True, upload_to=portal.reports.models.report_file_path, verbose_name='XLSX workbook')),
-                ('pdf', models.FileField(blank=True, upload_to=portal.reports.models.report_file_path, verbose_name='PDF')),
+                ('xlsx', models.FileField(blank=True, upload_to=reports.models.report_file_path, verbose_name='XLSX workbook')),
+                ('pdf', models.FileField(blank=True, upload_to=reports.models.report_file_path, verbose_name='PDF')),
                 ('generated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='first built')),
                 ('rebuilt_at', models.DateTimeField(blank=True, null=True, verbose_name='built again')),
                 ('build_count', models.PositiveIntegerField(default=1, verbose_name='times built')),

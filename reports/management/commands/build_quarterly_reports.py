@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from alliances.models import Alliance
-from portal.reports.actions import quarter_scopes, quarterly_report_build, report_deliveries_send
-from portal.reports.periods import Quarter
+from reports.actions import quarter_scopes, quarterly_report_build, report_deliveries_send
+from reports.periods import Quarter
 
 
 class Command(BaseCommand):

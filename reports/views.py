@@ -4,13 +4,13 @@ charts and downloads, and the staff's subscriptions."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from portal.core.mixins import DistrictStaffRequiredMixin, FilteredListMixin
 from portal.core.outbox import enqueue_after_commit
@@ -20,7 +20,7 @@ from .filters import QuarterlyReportFilterSet
 from .forms import BuildReportsForm, SubscriptionForm
 from .models import QuarterlyReport
 from .presentation import chart_data, district_name, headline, report_sections, report_title
-from .selectors import report_detail, report_list, user_subscriptions
+from .selectors import dashboard_overview, report_detail, report_list, user_subscriptions
 from .tasks import build_quarterly_report, build_quarterly_reports
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -147,3 +147,19 @@ class SubscriptionView(LoginRequiredMixin, DistrictStaffRequiredMixin, FormView)
         )
         messages.success(self.request, _("Your report subscriptions are saved."))
         return redirect("reports:subscriptions")
+
+
+class DashboardView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):
+    """The home page of district staff and street secretaries: the network's figures, and the
+    quarter so far against the last (cached, see dashboard_report)."""
+
+    template_name = "reports/dashboard.html"
+
+    def test_func(self) -> bool:
+        user = self.request.user
+        return user.is_district_staff or user.is_street_secretary
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(dashboard_overview(user=self.request.user))
+        return context
