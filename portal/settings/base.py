@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "services",
     "portal.notifications",
     "reports",
+    "devtools",
 ]
 
 MIDDLEWARE = [

@@ -647,7 +647,7 @@ def test_list_query_count_does_not_grow_with_rows(client, world, media, django_a
 def test_demo_activities_load_after_the_stations_and_load_once():
     from django.core.management import call_command
 
-    from services.demo_activities import ACTIVITIES, load_activities
+    from devtools.demo.activities import ACTIVITIES, load_activities
 
     assert load_activities() == (0, 0)  # no stations yet
     call_command("load_demo", stdout=io.StringIO())

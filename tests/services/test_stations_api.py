@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from services.demo import load_catalogue
+from devtools.demo.stations import load_catalogue
 from services.models import ServiceCategory, ServiceStation
 from tests.factories import ServiceStationFactory
 from tests.services.test_stations import make_world

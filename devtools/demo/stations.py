@@ -16,12 +16,11 @@ from decimal import Decimal
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from members.demo import units_by_key
+from devtools.demo.units import units_by_key
 from portal.regions.models import Region
-
-from .actions.stations import station_close, station_create, station_update
-from .choices import StationKind as K
-from .models import ServiceCategory, ServiceStation
+from services.actions.stations import station_close, station_create, station_update
+from services.choices import StationKind as K
+from services.models import ServiceCategory, ServiceStation
 
 WEEKDAYS = "周一至周五 9:00–17:00"
 LONG_DAYS = "每天 8:30–20:30"
@@ -32,12 +31,12 @@ ALWAYS = "全天开放"
 class DemoStation:
     name: str  # the natural key: unique among the demo stations
     kind: str
-    region: str  # region code (portal.regions.demo.REGIONS)
+    region: str  # region code (devtools.demo.regions.REGIONS)
     address: str
     latitude: str
     longitude: str
     services: tuple[str, ...]  # catalogue codes (services/migrations/0002)
-    operator: str | None = None  # a unit key of members.demo
+    operator: str | None = None  # a unit key of devtools.demo.units
     opening_hours: str = WEEKDAYS
     phone: str = ""
     description: str = ""

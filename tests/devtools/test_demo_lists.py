@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from services.choices import DemandStatus, ProjectStatus
-from services.demo_lists import DEMANDS, OFFERS, PROJECTS
+from devtools.demo.lists import DEMANDS, OFFERS, PROJECTS
 from services.models import Claim, Demand, DemandEvent, JointProject, ResourceOffer
 
 pytestmark = pytest.mark.django_db

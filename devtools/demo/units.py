@@ -14,16 +14,15 @@ from typing import Any
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from devtools.demo.regions import REGIONS
+from members import credit_code
+from members.choices import Industry as I  # noqa: E741
+from members.choices import PartyOrgType as P
+from members.choices import UnitStatus
+from members.choices import UnitType as T
+from members.models import MemberUnit
 from portal.regions.choices import RegionLevel
-from portal.regions.demo import REGIONS
 from portal.regions.models import Region
-
-from . import credit_code
-from .choices import Industry as I  # noqa: E741
-from .choices import PartyOrgType as P
-from .choices import UnitStatus
-from .choices import UnitType as T
-from .models import MemberUnit
 
 SEED = 2026
 
@@ -33,7 +32,7 @@ class DemoUnit:
     key: str  # ASCII handle: the alliances refer to a unit by it; it is also its e-mail domain
     name: str
     unit_type: str
-    region: str  # region code (portal.regions.demo.REGIONS)
+    region: str  # region code (devtools.demo.regions.REGIONS)
     industry: str
     party_org_type: str
     key_target: bool = False

@@ -2,13 +2,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from alliances.demo import load_alliances, load_memberships
-from members.demo import load_units
-from portal.accounts.demo import load_accounts
-from portal.regions.demo import load_regions
-from services.demo import load_stations
-from services.demo_activities import load_activities
-from services.demo_lists import load_lists
+from devtools.demo.accounts import load_accounts
+from devtools.demo.activities import load_activities
+from devtools.demo.alliances import load_alliances, load_memberships
+from devtools.demo.lists import load_lists
+from devtools.demo.regions import load_regions
+from devtools.demo.stations import load_stations
+from devtools.demo.units import load_units
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from portal.core.scale import PRESETS, Generator
+from devtools.scale import PRESETS, Generator
 
 
 class Command(BaseCommand):

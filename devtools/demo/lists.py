@@ -17,11 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from alliances.models import Alliance
-from members.demo import units_by_key
+from devtools.demo.units import units_by_key
 from portal.accounts.choices import Role
 from portal.accounts.models import User
-
-from .choices import (
+from services.choices import (
     ClaimKind,
     ClaimStatus,
     DemandEventKind,
@@ -30,10 +29,10 @@ from .choices import (
     ProjectEventKind,
     ProjectStatus,
 )
-from .choices import DemandCategory as C
-from .choices import DemandSource as S
-from .choices import ResourceCategory as R
-from .models import (
+from services.choices import DemandCategory as C
+from services.choices import DemandSource as S
+from services.choices import ResourceCategory as R
+from services.models import (
     Claim,
     Demand,
     DemandCampaign,
@@ -102,7 +101,7 @@ OFFERS = [
 @dataclass(frozen=True)
 class DemoDemand:
     title: str  # the natural key
-    unit: str  # a unit key of members.demo
+    unit: str  # a unit key of devtools.demo.units
     category: str
     source: str
     status: str

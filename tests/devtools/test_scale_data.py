@@ -11,7 +11,7 @@ from alliances.models import Alliance, Invitation, Meeting, Membership
 from members import credit_code
 from members.models import MemberUnit
 from portal.accounts.models import User
-from portal.core.scale import PRESETS
+from devtools.scale import PRESETS
 from services.choices import DemandStatus
 from services.models import Activity, Demand, JointProject, ServiceStation
 

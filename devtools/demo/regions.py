@@ -3,8 +3,8 @@ streets and towns, local codes for communities and grids."""
 
 from django.db import transaction
 
-from .choices import RegionLevel as L
-from .models import Region
+from portal.regions.choices import RegionLevel as L
+from portal.regions.models import Region
 
 # (code, name, level, parent code)
 REGIONS: list[tuple[str, str, str, str | None]] = [

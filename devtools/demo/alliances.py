@@ -1,7 +1,7 @@
 """The alliances of the demo network (DESIGN.md §8) and who is in them.
 
 Names of alliances and places, the nesting, the cadences and the descriptions come from the seed
-articles; the member units are the invented ones of `members.demo`. Dates not written out below are
+articles; the member units are the invented ones of `devtools.demo.units`. Dates not written out below are
 drawn from a random generator seeded with the alliance and the unit, so every load is the same.
 """
 
@@ -16,8 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from members.choices import Industry as I  # noqa: E741
-from members.demo import (
+from alliances.choices import AllianceKind as K
+from alliances.choices import AllianceStatus
+from alliances.choices import MeetingCadence as C
+from alliances.choices import MembershipRole as R
+from alliances.models import Alliance, Membership
+from devtools.demo.units import (
     CAOHEJING,
     HONGMEI,
     HONGQIAO,
@@ -35,13 +39,8 @@ from members.demo import (
     representative_of,
     units_by_key,
 )
+from members.choices import Industry as I  # noqa: E741
 from portal.regions.models import Region
-
-from .choices import AllianceKind as K
-from .choices import AllianceStatus
-from .choices import MeetingCadence as C
-from .choices import MembershipRole as R
-from .models import Alliance, Membership
 
 # Members who joined after an alliance was founded did so by this day.
 AS_OF = date(2025, 6, 30)

@@ -3,7 +3,7 @@
 Lectures at 欣虹空间, enterprise visits in Qibao, volunteer service along the Huangpu, warm-station
 services for delivery riders. Dates count back from the day the demo is loaded, so the lists always
 show recent months; an activity is known by its title, and loading again moves it to its new date.
-Nothing is loaded before the demo stations are (`services.demo`).
+Nothing is loaded before the demo stations are (`devtools.demo.stations`).
 """
 
 from __future__ import annotations
@@ -15,13 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from alliances.models import Alliance
-from members.demo import units_by_key
+from devtools.demo.units import units_by_key
 from portal.accounts.choices import Role
 from portal.accounts.models import User
 from portal.regions.models import Region
-
-from .choices import ActivityType as T
-from .models import Activity, ServiceStation
+from services.choices import ActivityType as T
+from services.models import Activity, ServiceStation
 
 XINHONG_SPACE = "欣虹空间（虹桥商务区党群服务中心）"
 XINHONG_AREA = "虹桥商务区新虹片区党建共同体"
@@ -44,7 +43,7 @@ class DemoActivity:
     station: str | None = None
     place: str = ""
     alliance: str | None = None
-    organizer: str | None = None  # a unit key of members.demo
+    organizer: str | None = None  # a unit key of devtools.demo.units
     description: str = ""
 
 

@@ -4,11 +4,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from members.demo import DEMO_ACCOUNT_UNIT, units_by_key
+from devtools.demo.units import DEMO_ACCOUNT_UNIT, units_by_key
+from portal.accounts.choices import Role
+from portal.accounts.models import User
 from portal.regions.models import Region
-
-from .choices import Role
-from .models import User
 
 
 @dataclass(frozen=True)
@@ -19,7 +18,7 @@ class DemoAccount:
     full_name: str
     email: str
     region_code: str | None = None
-    unit_key: str | None = None  # a unit of members.demo, for a unit contact
+    unit_key: str | None = None  # a unit of devtools.demo.units, for a unit contact
 
 
 DEMO_ACCOUNTS = [
