@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Alliance, JoinRequest, Membership
+from .models import Alliance, JoinRequest, Membership, ReminderDelivery
 
 
 @admin.register(Alliance)
@@ -30,3 +30,20 @@ class JoinRequestAdmin(SimpleHistoryAdmin):
     list_select_related = ["alliance", "unit", "decided_by"]
     autocomplete_fields = ["alliance", "unit", "membership"]
     raw_id_fields = ["requested_by", "decided_by"]
+
+
+@admin.register(ReminderDelivery)
+class ReminderDeliveryAdmin(admin.ModelAdmin):
+    list_display = [
+        "meeting",
+        "user",
+        "kind",
+        "offset_minutes",
+        "scheduled_for",
+        "status",
+        "sent_at",
+    ]
+    list_filter = ["status", "kind"]
+    list_select_related = ["meeting", "user"]
+    raw_id_fields = ["meeting", "user"]
+    readonly_fields = ["claim_token", "claimed_at", "sent_at", "attempts", "error"]

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliances.actions import unit_contact_emails
+from alliances.actions.join_requests import unit_contact_emails
 from alliances.models import Membership
 from portal.accounts.choices import Role
 from portal.accounts.models import User

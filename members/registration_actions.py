@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliances.actions import join_requests_from_registration
+from alliances.actions.join_requests import join_requests_from_registration
 from portal.accounts.choices import Role
 from portal.accounts.models import User
 from portal.core.decisions import record_decision, required_reason

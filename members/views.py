@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from alliances.actions import membership_add
-from alliances.selectors import join_requests_for_unit
+from alliances.actions.memberships import membership_add
+from alliances.selectors.join_requests import join_requests_for_unit
 from portal.core.history import history_entries
 from portal.core.mixins import DistrictStaffRequiredMixin, FilteredListMixin
 

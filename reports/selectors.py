@@ -13,8 +13,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from alliances.choices import AllianceStatus, MeetingCadence, MeetingStatus
-from alliances.insight import key_targets_without_party, uncovered_industries, uncovered_regions
 from alliances.models import Alliance, Meeting
+from alliances.selectors.insight import (
+    key_targets_without_party,
+    uncovered_industries,
+    uncovered_regions,
+)
 from members.choices import RegistrationStatus
 from members.models import MemberUnit, Registration
 from portal.accounts.choices import Role
@@ -285,7 +289,7 @@ def dashboard_meetings_due(*, user: User, limit: int = 20) -> dict[str, Any] | N
     """Quarterly alliances with no meeting this quarter (district staff only): the count and the first few."""
     if not user.is_district_staff:
         return None
-    from alliances.meeting_selectors import meetings_due
+    from alliances.selectors.meetings import meetings_due
 
     due = meetings_due()
     rows = list(due[: limit + 1])

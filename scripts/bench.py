@@ -549,9 +549,9 @@ def jobs() -> list[Job]:
 
     from django.utils import timezone
 
+    from alliances.actions.reminders import meeting_reminders_send
     from alliances.models import Alliance, Invitation, Meeting
     from portal.accounts.models import User
-    from portal.notifications.reminders import meeting_reminders_send
 
     results = []
     meeting_reminders_send()  # drain whatever the generated meetings have due

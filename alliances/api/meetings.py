@@ -9,13 +9,13 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from alliances import meeting_actions as actions
+from alliances.actions import meetings as actions
 from alliances.calendar import ics_filename, meeting_ics
 from alliances.choices import Rsvp
-from alliances.meeting_filters import MeetingFilterSet, upcoming_first
-from alliances.meeting_selectors import can_manage, meeting_list
+from alliances.filters import MeetingFilterSet, upcoming_first
 from alliances.models import Alliance, Invitation, Meeting
-from alliances.views_meetings import attendance_export
+from alliances.selectors.meetings import can_manage, meeting_list
+from alliances.views.meetings import attendance_export
 from members.models import MemberUnit
 from portal.api.fields import PageUrlField
 from portal.api.openapi import ValidationErrorResponseSerializer

@@ -1,7 +1,9 @@
 from rest_framework.routers import SimpleRouter
 
+from .alliances import AllianceViewSet
+from .join_requests import JoinRequestViewSet
 from .meetings import MeetingViewSet
-from .views import AllianceViewSet, JoinRequestViewSet, MembershipViewSet
+from .memberships import MembershipViewSet
 
 router = SimpleRouter()
 router.register("alliances", AllianceViewSet, basename="alliance")

@@ -2,24 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Notification, OutgoingMail, PendingTask, ReminderDelivery
-
-
-@admin.register(ReminderDelivery)
-class ReminderDeliveryAdmin(admin.ModelAdmin):
-    list_display = [
-        "meeting",
-        "user",
-        "kind",
-        "offset_minutes",
-        "scheduled_for",
-        "status",
-        "sent_at",
-    ]
-    list_filter = ["status", "kind"]
-    list_select_related = ["meeting", "user"]
-    raw_id_fields = ["meeting", "user"]
-    readonly_fields = ["claim_token", "claimed_at", "sent_at", "attempts", "error"]
+from .models import Notification, OutgoingMail, PendingTask
 
 
 @admin.register(Notification)

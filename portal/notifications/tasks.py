@@ -2,14 +2,6 @@ from celery import shared_task
 
 from portal.core.outbox import mail_send, pending_tasks_drain
 
-from .reminders import meeting_reminders_send
-
-
-@shared_task
-def send_meeting_reminders() -> dict[str, int]:
-    """Send the meeting reminders due now, each exactly once; returns the sweep's counts."""
-    return meeting_reminders_send().as_dict()
-
 
 @shared_task
 def send_pending_mail() -> dict[str, int]:

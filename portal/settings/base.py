@@ -258,7 +258,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Each run is safe beside another; a run still queued after a minute is dropped, not piled up.
     "send-meeting-reminders": {
-        "task": "portal.notifications.tasks.send_meeting_reminders",
+        "task": "alliances.tasks.send_meeting_reminders",
         "schedule": 60,
         "options": {"expires": 55},
     },

@@ -7,14 +7,14 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from alliances import views_insight
-from alliances.insight import (
+from alliances.selectors.insight import (
     alliance_names,
     connector_units,
     key_targets_without_party,
     uncovered_industries,
     uncovered_regions,
 )
+from alliances.views import insight as views_insight
 from tests.factories import AllianceFactory, MembershipFactory, MemberUnitFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,16 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from alliances.actions import (
+from alliances.actions.join_requests import (
     join_request_accept,
     join_request_create,
     join_request_decline,
     join_request_withdraw,
-    membership_leave,
 )
+from alliances.actions.memberships import membership_leave
 from alliances.choices import JoinRequestSource, JoinRequestStatus
 from alliances.models import JoinRequest, JoinRequestQuerySet, Membership
-from alliances.selectors import join_requests_for_unit
+from alliances.selectors.join_requests import join_requests_for_unit
 from members import credit_code
 from members.choices import RegistrationStatus
 from members.models import Registration

@@ -11,9 +11,9 @@ from django.utils.translation import gettext
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from alliances import meeting_actions as actions
-from alliances.meeting_selectors import meeting_reminder_recipients, meetings_due
+from alliances.actions import meetings as actions
 from alliances.models import CalendarFeedToken, Invitation, Meeting
+from alliances.selectors.meetings import meeting_reminder_recipients, meetings_due
 from tests.factories import (
     AllianceFactory,
     InvitationFactory,
@@ -662,7 +662,7 @@ def test_meetings_due_lists_quarterly_alliances_without_a_meeting_this_quarter(w
 
 def test_a_contact_sees_led_and_invited_meetings_without_distinct():
     """The scope is a subquery of invitations, not a join: no DISTINCT over the list's rows."""
-    from alliances.meeting_selectors import meeting_list, user_meetings
+    from alliances.selectors.meetings import meeting_list, user_meetings
 
     contact = UserFactory()
     led = MeetingFactory(alliance=AllianceFactory(lead_unit=contact.unit))

@@ -8,11 +8,11 @@ from django.core.management import call_command
 from django.db.models import Count, Q
 
 from alliances.choices import AllianceKind, AllianceStatus, MembershipRole
-from devtools.demo.alliances import ALLIANCES, BIOMEDICINE, HUB, memberships_of
 from alliances.models import Alliance, Membership
+from devtools.demo.alliances import ALLIANCES, BIOMEDICINE, HUB, memberships_of
+from devtools.demo.units import UNITS, UNITS_BY_KEY
 from members import credit_code
 from members.choices import CREDIT_CODE_REQUIRED, Industry, PartyOrgType, UnitType
-from devtools.demo.units import UNITS, UNITS_BY_KEY
 from members.models import MemberUnit
 from portal.accounts.choices import Role
 from portal.accounts.models import User

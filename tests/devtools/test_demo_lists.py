@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from services.choices import DemandStatus, ProjectStatus
 from devtools.demo.lists import DEMANDS, OFFERS, PROJECTS
+from services.choices import DemandStatus, ProjectStatus
 from services.models import Claim, Demand, DemandEvent, JointProject, ResourceOffer
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,10 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from alliances.models import Alliance, Invitation, Meeting, Membership
+from devtools.scale import PRESETS
 from members import credit_code
 from members.models import MemberUnit
 from portal.accounts.models import User
-from devtools.scale import PRESETS
 from services.choices import DemandStatus
 from services.models import Activity, Demand, JointProject, ServiceStation
 

@@ -6,8 +6,7 @@ PostgreSQL sort whole joined rows for every filtered page (docs/benchmarks.md)."
 import django_filters
 import pytest
 
-from alliances.filters import AllianceFilterSet
-from alliances.meeting_filters import MeetingFilterSet
+from alliances.filters import AllianceFilterSet, MeetingFilterSet
 from members.filters import MemberUnitFilterSet
 from services.filters.demands import DemandFilterSet
 from services.models import Demand

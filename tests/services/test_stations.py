@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from services.actions.stations import station_close, station_create, station_reopen, station_update
 from devtools.demo.stations import STATIONS, load_catalogue
+from services.actions.stations import station_close, station_create, station_reopen, station_update
 from services.models import ServiceCategory, ServiceStation
 from tests.factories import (
     ActivityFactory,
