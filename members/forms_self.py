@@ -3,11 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.validators import mobile_phone_validator
 from portal.regions.models import Region
 
 from .choices import REVIEWED_FIELDS, SELF_SERVICE_FIELDS, PartyOrgType
 from .credit_code import CreditCodeValidator, normalize
-from .models import MemberUnit, UnitChange, mobile_phone_validator
+from .models import MemberUnit, UnitChange
 
 
 class UnitProfileForm(forms.ModelForm):

@@ -1,8 +1,6 @@
-import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.core.scoping import ScopedQuerySet
+from portal.core.tokens import new_token
+from portal.core.validators import mobile_phone_validator
 
 from .choices import (
     CREDIT_CODE_REQUIRED,
@@ -154,15 +154,6 @@ class MemberUnit(models.Model):
                     )
                 }
             )
-
-
-mobile_phone_validator = RegexValidator(
-    r"^1[3-9]\d{9}$", _("Enter a mainland mobile number: 11 digits starting with 13–19.")
-)
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 class RegistrationQuerySet(ScopedQuerySet):

@@ -494,7 +494,7 @@ def calendar_feed_regenerate(
     *, by: User, user: User | None = None, alliance: Alliance | None = None
 ) -> CalendarFeedToken:
     """A new secret for the feed; the old address stops working at once."""
-    from members.models import new_token
+    from portal.core.tokens import new_token
 
     if alliance is not None and not can_schedule(by, alliance):
         raise PermissionDenied(_("Only district staff and the lead unit's contacts can do this."))

@@ -2,7 +2,7 @@
 
 import alliances.models
 import django.db.models.deletion
-import members.models
+import portal.core.tokens
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('reminder_offsets', models.JSONField(blank=True, help_text="Leave empty to use the alliance's offsets.", null=True, verbose_name='reminder offsets (minutes)')),
                 ('uid', models.CharField(default=alliances.models.new_uid, max_length=100, unique=True, verbose_name='calendar UID')),
                 ('sequence', models.PositiveIntegerField(default=0, verbose_name='calendar sequence')),
-                ('checkin_token', models.CharField(default=members.models.new_token, max_length=64, unique=True, verbose_name='check-in token')),
+                ('checkin_token', models.CharField(default=portal.core.tokens.new_token, max_length=64, unique=True, verbose_name='check-in token')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
                 ('alliance', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='alliances.alliance', verbose_name='alliance')),

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from members.models import new_token
 from portal.core.scoping import ScopedQuerySet
+from portal.core.tokens import new_token
 
 from ..choices import (
     MeetingKind,

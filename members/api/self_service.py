@@ -17,11 +17,12 @@ from members.actions import (
 from members.choices import SELF_SERVICE_FIELDS
 from members.credit_code import CreditCodeValidator
 from members.filters import UnitChangeFilterSet
-from members.models import MemberUnit, UnitChange, mobile_phone_validator
+from members.models import MemberUnit, UnitChange
 from members.selectors import unit_change_list, unit_contact_users, unit_pending_change
 from portal.accounts.models import User
 from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.viewsets import ScopedViewSetMixin
+from portal.core.validators import mobile_phone_validator
 
 
 class IsUnitContact(BasePermission):

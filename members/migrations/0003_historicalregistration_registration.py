@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import members.credit_code
-import members.models
+import portal.core.tokens
 
 
 class Migration(migrations.Migration):
@@ -330,7 +330,7 @@ class Migration(migrations.Migration):
                 (
                     "confirm_token",
                     models.CharField(
-                        default=members.models.new_token,
+                        default=portal.core.tokens.new_token,
                         editable=False,
                         max_length=64,
                         unique=True,
@@ -340,7 +340,7 @@ class Migration(migrations.Migration):
                 (
                     "status_token",
                     models.CharField(
-                        default=members.models.new_token,
+                        default=portal.core.tokens.new_token,
                         editable=False,
                         max_length=64,
                         unique=True,
