@@ -608,7 +608,8 @@ def import_job(staff) -> Job:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from openpyxl import Workbook
 
-    from members import credit_code, imports
+    from members import credit_code
+    from members.actions import imports
     from members.models import MemberUnit
     from portal.regions.models import Region
 

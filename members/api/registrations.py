@@ -11,9 +11,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
 from alliances.models import Alliance
-from members.filters import RegistrationFilterSet
-from members.models import Registration
-from members.registration_actions import (
+from members.actions.registrations import (
     registration_approve,
     registration_code_check,
     registration_confirm,
@@ -21,6 +19,8 @@ from members.registration_actions import (
     registration_reject,
     registration_submit,
 )
+from members.filters import RegistrationFilterSet
+from members.models import Registration
 from members.selectors import registration_detail, registration_list
 from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.permissions import ScopedPermission
@@ -61,7 +61,7 @@ class RegistrationCreateSerializer(serializers.ModelSerializer):
         return registration_code_check(value)
 
     def validate_region(self, value):
-        from members.forms_registration import REGISTRATION_LEVELS
+        from members.forms import REGISTRATION_LEVELS
 
         if not value.is_active or value.level not in REGISTRATION_LEVELS:
             raise serializers.ValidationError(

@@ -1,28 +1,24 @@
-"""/api/v1/my-unit/ (a unit contact keeps their unit) and /api/v1/unit-changes/ (staff review)."""
+"""API of a unit contact's own unit: its profile (changes go to review) and its contacts."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, mixins, serializers, status, viewsets
-from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
-from members.actions import (
-    unit_change_approve,
-    unit_change_reject,
-    unit_contact_invite,
+from members.actions.unit_changes import (
     unit_profile_update,
 )
+from members.actions.units import unit_contact_invite
 from members.choices import SELF_SERVICE_FIELDS
 from members.credit_code import CreditCodeValidator
-from members.filters import UnitChangeFilterSet
-from members.models import MemberUnit, UnitChange
-from members.selectors import unit_change_list, unit_contact_users, unit_pending_change
+from members.models import MemberUnit
+from members.selectors import unit_contact_users, unit_pending_change
 from portal.accounts.models import User
 from portal.api.openapi import ValidationErrorResponseSerializer
-from portal.api.viewsets import ScopedViewSetMixin
 from portal.core.validators import mobile_phone_validator
+
+from .unit_changes import UnitChangeSerializer
 
 
 class IsUnitContact(BasePermission):
@@ -31,32 +27,6 @@ class IsUnitContact(BasePermission):
     def has_permission(self, request, view) -> bool:
         user = request.user
         return bool(user.is_authenticated and user.is_unit_contact and user.unit_id)
-
-
-class UnitChangeSerializer(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
-    requested_by = serializers.CharField(source="requested_by.username", read_only=True)
-    decided_by = serializers.CharField(
-        source="decided_by.username", read_only=True, allow_null=True, default=None
-    )
-
-    class Meta:
-        model = UnitChange
-        fields = [
-            "id",
-            "unit",
-            "unit_name",
-            "name",
-            "credit_code",
-            "unit_type",
-            "status",
-            "requested_by",
-            "created_at",
-            "decided_by",
-            "decided_at",
-            "reject_reason",
-        ]
-        read_only_fields = fields
 
 
 class UnitProfileSerializer(serializers.ModelSerializer):
@@ -95,10 +65,6 @@ class ContactSerializer(serializers.ModelSerializer):
 
     def get_invited(self, user) -> bool:
         return not user.has_usable_password()
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, help_text=_("Mailed to the unit's contacts."))
 
 
 class MyUnitView(generics.RetrieveUpdateAPIView):
@@ -146,51 +112,3 @@ class MyUnitContactsView(generics.ListCreateAPIView):
             base_url=request.build_absolute_uri("/"),
         )
         return Response(self.get_serializer(contact).data, status=status.HTTP_201_CREATED)
-
-
-class UnitChangeViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
-    """Changes of name, credit code or unit type that unit contacts asked for.
-
-    District staff see and decide all; a unit contact sees those of their unit."""
-
-    serializer_class = UnitChangeSerializer
-    filterset_class = UnitChangeFilterSet
-    ordering_fields = ["created_at"]
-    ordering = ["-created_at", "-id"]
-
-    def get_queryset(self):
-        return unit_change_list(user=self.request.user)
-
-    def _decide(self, request):
-        if not request.user.is_district_staff:
-            raise PermissionDenied(_("Only district staff decide profile changes."))
-        return self.get_object()
-
-    @extend_schema(
-        request=None,
-        responses={200: UnitChangeSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def approve(self, request, pk=None):
-        """Apply the change to the unit; its contacts are told by e-mail."""
-        change = unit_change_approve(change=self._decide(request), by=request.user)
-        return Response(UnitChangeSerializer(self.get_queryset().get(pk=change.pk)).data)
-
-    @extend_schema(
-        request=ReasonSerializer,
-        responses={200: UnitChangeSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def reject(self, request, pk=None):
-        """Refuse the change with a reason, which the unit's contacts receive by e-mail."""
-        change = self._decide(request)
-        params = ReasonSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        change = unit_change_reject(
-            change=change, by=request.user, reason=params.validated_data["reason"]
-        )
-        return Response(UnitChangeSerializer(self.get_queryset().get(pk=change.pk)).data)

@@ -2,8 +2,9 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .registrations import RegistrationViewSet
-from .self_service import MyUnitContactsView, MyUnitView, UnitChangeViewSet
-from .views import MemberUnitViewSet
+from .self_service import MyUnitContactsView, MyUnitView
+from .unit_changes import UnitChangeViewSet
+from .units import MemberUnitViewSet
 
 router = SimpleRouter()
 router.register("units", MemberUnitViewSet, basename="unit")

@@ -23,9 +23,9 @@ from alliances.choices import JoinRequestSource, JoinRequestStatus
 from alliances.models import JoinRequest, JoinRequestQuerySet, Membership
 from alliances.selectors.join_requests import join_requests_for_unit
 from members import credit_code
+from members.actions.registrations import registration_approve
 from members.choices import RegistrationStatus
 from members.models import Registration
-from members.registration_actions import registration_approve
 from tests.factories import (
     AllianceFactory,
     JoinRequestFactory,

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from members import credit_code, imports
+from members import credit_code
+from members.actions import imports
 from members.choices import Industry, PartyOrgType, UnitType
 from members.models import MemberUnit
 from tests.factories import MemberUnitFactory, RegionFactory

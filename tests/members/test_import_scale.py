@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from members import imports
+from members.actions import imports
 from members.models import MemberUnit
 from tests.members.test_import import unit_row, xlsx_upload
 

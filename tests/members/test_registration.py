@@ -14,15 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from members import credit_code
-from members.choices import RegistrationStatus, UnitStatus
-from members.forms_registration import STARTED_SALT
-from members.models import MemberUnit, Registration
-from members.registration_actions import (
+from members.actions.registrations import (
     registration_approve,
     registration_confirm,
     registration_reject,
     registration_submit,
 )
+from members.choices import RegistrationStatus, UnitStatus
+from members.forms import STARTED_SALT
+from members.models import MemberUnit, Registration
 from portal.accounts.models import User
 from tests.auth import sign_in
 from tests.factories import (
@@ -192,9 +192,7 @@ def test_second_insert_of_a_code_under_review_loses_to_the_constraint_with_a_cle
 
 @pytest.mark.django_db
 def test_race_in_the_browser_form_shows_the_clear_error(client, region, monkeypatch):
-    monkeypatch.setattr(
-        "members.forms_registration.registration_code_check", lambda code: code.upper()
-    )
+    monkeypatch.setattr("members.forms.registration_code_check", lambda code: code.upper())
     make_registration(region)
     response = client.post("/register/", form_data(region))
     assert response.status_code == 400

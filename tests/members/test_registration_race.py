@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.utils.translation import gettext
 
+from members.actions.registrations import registration_submit
 from members.models import Registration
-from members.registration_actions import registration_submit
 from tests.members.test_registration import action_data
 
 pytestmark = pytest.mark.django_db(transaction=True)

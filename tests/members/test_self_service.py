@@ -10,12 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext as _
 
 from members import credit_code
-from members.actions import (
+from members.actions.unit_changes import (
     unit_change_approve,
     unit_change_reject,
-    unit_contact_invite,
     unit_profile_update,
 )
+from members.actions.units import unit_contact_invite
 from members.choices import ChangeStatus
 from members.models import MemberUnit, UnitChange
 from portal.accounts.models import User

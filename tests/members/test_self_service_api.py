@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from members.actions import unit_profile_update
+from members.actions.unit_changes import unit_profile_update
 from members.choices import ChangeStatus
 from members.models import MemberUnit, UnitChange
 from portal.accounts.models import User

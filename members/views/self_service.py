@@ -1,4 +1,4 @@
-"""Self-service for unit contacts (their unit's profile and contacts) and staff's review of profile changes."""
+"""A unit contact's own pages: their unit, its profile (changes go to review), inviting colleagues."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
@@ -6,21 +6,14 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView, ListView
+from django.views.generic import FormView
 
-from portal.core.mixins import DistrictStaffRequiredMixin, FilteredListMixin
-
-from .actions import (
-    unit_change_approve,
-    unit_change_reject,
-    unit_contact_invite,
-    unit_profile_update,
-)
-from .filters import UnitChangeFilterSet
-from .forms_self import ContactInviteForm, ReasonForm, UnitProfileForm
-from .models import MemberUnit, UnitChange
-from .selectors import unit_change_list, unit_pending_change
-from .views import UnitDetailView
+from ..actions.unit_changes import unit_profile_update
+from ..actions.units import unit_contact_invite
+from ..forms import ContactInviteForm, UnitProfileForm
+from ..models import MemberUnit
+from ..selectors import unit_pending_change
+from .units import UnitDetailView
 
 
 def form_errors_from(form, exc: ValidationError) -> None:
@@ -122,41 +115,3 @@ class ContactInviteView(LoginRequiredMixin, UserPassesTestMixin, View):
                 )
                 return redirect(unit)
         return UnitDetailView.render_with(request, pk, invite_form=form)
-
-
-class UnitChangeListView(DistrictStaffRequiredMixin, FilteredListMixin, ListView):
-    """The queue of profile changes; pending ones can be approved or rejected in place."""
-
-    template_name = "members/unit_change_list.html"
-    paginate_by = 50
-    filterset_class = UnitChangeFilterSet
-
-    def get_base_queryset(self):
-        return unit_change_list(user=self.request.user).order_by("-created_at", "-id")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["reject_form"] = ReasonForm()
-        return context
-
-
-class UnitChangeDecisionView(DistrictStaffRequiredMixin, View):
-    decision = "approve"
-
-    def post(self, request, pk):
-        change = get_object_or_404(UnitChange.objects.select_related("unit"), pk=pk)
-        try:
-            if self.decision == "approve":
-                unit_change_approve(change=change, by=request.user)
-                message = _("The change of %(name)s was applied.")
-            else:
-                reason = request.POST.get("reason", "")[:2000]
-                unit_change_reject(change=change, by=request.user, reason=reason)
-                message = _("The change of %(name)s was rejected.")
-        except ValidationError as exc:
-            for errors in exc.message_dict.values():
-                for error in errors:
-                    messages.error(request, error)
-        else:
-            messages.success(request, message % {"name": change.unit.name})
-        return redirect("members:change-list")

@@ -12,17 +12,17 @@ from portal.core.mail import request_base_url
 from portal.core.mixins import FilteredListMixin
 from portal.core.scoping import CHANGE
 
-from .filters import RegistrationFilterSet
-from .forms_registration import RegistrationForm, RegistrationRejectForm
-from .models import Registration
-from .registration_actions import (
+from ..actions.registrations import (
     registration_approve,
     registration_confirm,
     registration_rate_exceeded,
     registration_reject,
     registration_submit,
 )
-from .selectors import registration_detail, registration_list, registration_similar_units
+from ..filters import RegistrationFilterSet
+from ..forms import RegistrationForm, RegistrationRejectForm
+from ..models import Registration
+from ..selectors import registration_detail, registration_list, registration_similar_units
 
 
 class RegistrationCreateView(FormView):

@@ -34,9 +34,9 @@ from portal.core.exports import FORMULA_PREFIXES
 from portal.regions.choices import RegionLevel
 from portal.regions.models import Region
 
-from . import credit_code as credit_codes
-from .choices import CREDIT_CODE_REQUIRED, Industry, PartyOrgType, UnitStatus, UnitType
-from .models import MemberUnit
+from .. import credit_code as credit_codes
+from ..choices import CREDIT_CODE_REQUIRED, Industry, PartyOrgType, UnitStatus, UnitType
+from ..models import MemberUnit
 
 MAX_FILE_SIZE = 10 * 1024 * 1024
 MAX_ROWS = 20_000

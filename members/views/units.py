@@ -13,14 +13,13 @@ from alliances.selectors.join_requests import join_requests_for_unit
 from portal.core.history import history_entries
 from portal.core.mixins import DistrictStaffRequiredMixin, FilteredListMixin
 
-from .actions import unit_deactivate
-from .choices import UnitStatus
-from .exports import unit_export
-from .filters import MemberUnitFilterSet
-from .forms import JoinAllianceForm, MemberUnitForm
-from .forms_self import ContactInviteForm
-from .models import MemberUnit
-from .selectors import (
+from ..actions.units import unit_deactivate
+from ..choices import UnitStatus
+from ..exports import unit_export
+from ..filters import MemberUnitFilterSet
+from ..forms import ContactInviteForm, JoinAllianceForm, MemberUnitForm
+from ..models import MemberUnit
+from ..selectors import (
     unit_contact_users,
     unit_contacts,
     unit_detail,

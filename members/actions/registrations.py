@@ -19,9 +19,9 @@ from portal.core.decisions import record_decision, required_reason
 from portal.core.mail import absolute_url, send_after_commit, set_password_url
 from portal.core.ratelimit import rate_exceeded
 
-from .choices import RegistrationStatus, UnitStatus
-from .credit_code import normalize
-from .models import MemberUnit, Registration
+from ..choices import RegistrationStatus, UnitStatus
+from ..credit_code import normalize
+from ..models import MemberUnit, Registration
 
 
 def registration_rate_exceeded(*, ip: str | None) -> bool:

@@ -8,7 +8,7 @@ from django.views.generic import FormView
 
 from portal.core.mixins import DistrictStaffRequiredMixin
 
-from . import imports
+from ..actions import imports
 
 
 class UnitImportForm(forms.Form):
