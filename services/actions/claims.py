@@ -38,13 +38,15 @@ from ..choices import (
     ProjectEventKind,
 )
 from ..models import Claim, Demand, DemandEvent, JointProject, ProjectParticipant
-from ..selectors.projects import (
+from ..selectors.claims import (
     DEMAND_KINDS,
     PROJECT_KINDS,
     UNIT_INITIATED,
-    can_handle_demand,
     claim_can_decide,
     claim_can_withdraw,
+)
+from ..selectors.projects import (
+    can_handle_demand,
     demand_handler_users,
     is_project_owner,
     project_owner_users,

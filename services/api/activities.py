@@ -301,8 +301,3 @@ class ActivityViewSet(HistoryActionMixin, ScopedModelViewSet):
             headers=EXPORT_HEADERS,
             rows=activity_export_rows(queryset),
         )
-
-
-def register(router) -> None:
-    """Add this module's viewsets to the API router."""
-    router.register("activities", ActivityViewSet, basename="activity")

@@ -781,10 +781,3 @@ class DemandDeadlineViewSet(
             days={deadline.category: serializer.validated_data.get("due_days", deadline.due_days)},
         )
         deadline.refresh_from_db()
-
-
-def register(router) -> None:
-    """Add this module's viewsets to the API router."""
-    router.register("demands", DemandViewSet, basename="demand")
-    router.register("demand-campaigns", DemandCampaignViewSet, basename="demand-campaign")
-    router.register("demand-deadlines", DemandDeadlineViewSet, basename="demand-deadline")

@@ -133,8 +133,3 @@ class ResourceOfferViewSet(HistoryActionMixin, ScopedModelViewSet):
         offer = self.get_object()
         offer = run_action(actions.resource_offer_restore, offer=offer, by=request.user)
         return Response(self._out(offer))
-
-
-def register(router) -> None:
-    """Add this module's viewsets to the API router."""
-    router.register("resources", ResourceOfferViewSet, basename="resource")

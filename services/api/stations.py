@@ -327,9 +327,3 @@ class ServiceCategoryViewSet(HistoryActionMixin, ScopedModelViewSet):
     ordering = ["position", "name"]
     anonymous_read = True
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-
-def register(router) -> None:
-    """Add this module's viewsets to the API router."""
-    router.register("stations", ServiceStationViewSet, basename="station")
-    router.register("service-categories", ServiceCategoryViewSet, basename="service-category")

@@ -1,16 +1,21 @@
 from rest_framework.routers import SimpleRouter
 
-from .activities import register as register_activities
-from .demands import register as register_demands
-from .projects import register as register_projects
-from .resources import register as register_resources
-from .stations import register as register_stations
+from .activities import ActivityViewSet
+from .claims import ClaimViewSet
+from .demands import DemandCampaignViewSet, DemandDeadlineViewSet, DemandViewSet
+from .projects import ProjectViewSet
+from .resources import ResourceOfferViewSet
+from .stations import ServiceCategoryViewSet, ServiceStationViewSet
 
 router = SimpleRouter()
-register_stations(router)
-register_activities(router)
-register_resources(router)
-register_projects(router)
-register_demands(router)
+router.register("stations", ServiceStationViewSet, basename="station")
+router.register("service-categories", ServiceCategoryViewSet, basename="service-category")
+router.register("activities", ActivityViewSet, basename="activity")
+router.register("resources", ResourceOfferViewSet, basename="resource")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("claims", ClaimViewSet, basename="claim")
+router.register("demands", DemandViewSet, basename="demand")
+router.register("demand-campaigns", DemandCampaignViewSet, basename="demand-campaign")
+router.register("demand-deadlines", DemandDeadlineViewSet, basename="demand-deadline")
 
 urlpatterns = router.urls

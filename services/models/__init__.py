@@ -1,6 +1,7 @@
 """Stations, activities, the three lists (resources, demands, joint projects) and claims."""
 
 from .activities import Activity, ActivityPhoto, ActivityQuerySet, activity_photo_path
+from .claims import Claim, ClaimQuerySet
 from .demands import (
     Demand,
     DemandAttachment,
@@ -12,8 +13,6 @@ from .demands import (
     demand_attachment_path,
 )
 from .projects import (
-    Claim,
-    ClaimQuerySet,
     JointProject,
     JointProjectQuerySet,
     ProjectEvent,

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
@@ -229,16 +228,3 @@ class ActivityPhotoDeleteView(LoginRequiredMixin, View):
         else:
             messages.success(request, _("The photo was removed."))
         return redirect(activity)
-
-
-urlpatterns = [
-    path("activities/", ActivityListView.as_view(), name="activity-list"),
-    path("activities/new/", ActivityCreateView.as_view(), name="activity-create"),
-    path("activities/<int:pk>/", ActivityDetailView.as_view(), name="activity-detail"),
-    path("activities/<int:pk>/edit/", ActivityUpdateView.as_view(), name="activity-update"),
-    path(
-        "activities/<int:pk>/photos/<int:photo_pk>/delete/",
-        ActivityPhotoDeleteView.as_view(),
-        name="activity-photo-delete",
-    ),
-]

@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
-from django.urls import NoReverseMatch, path, re_path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -556,32 +556,3 @@ class DemandDeadlinesView(StaffOnlyMixin, FormView):
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
-
-
-urlpatterns = [
-    path("demands/", DemandListView.as_view(), name="demand-list"),
-    path("demands/new/", DemandCreateView.as_view(), name="demand-create"),
-    path("demands/deadlines/", DemandDeadlinesView.as_view(), name="demand-deadlines"),
-    path("demands/<int:pk>/", DemandDetailView.as_view(), name="demand-detail"),
-    path("demands/<int:pk>/edit/", DemandUpdateView.as_view(), name="demand-update"),
-    path(
-        "demands/<int:pk>/attachments/",
-        DemandAttachmentAddView.as_view(),
-        name="demand-attachment-add",
-    ),
-    path(
-        "demands/<int:pk>/attachments/<int:attachment_id>/",
-        DemandAttachmentView.as_view(),
-        name="demand-attachment",
-    ),
-    # Only the named steps: other paths below a demand (its project, say) belong to other views.
-    re_path(
-        rf"^demands/(?P<pk>[0-9]+)/(?P<action>{'|'.join(ACTIONS)})/$",
-        DemandActionView.as_view(),
-        name="demand-action",
-    ),
-    path("campaigns/", CampaignListView.as_view(), name="campaign-list"),
-    path("campaigns/new/", CampaignFormView.as_view(), name="campaign-create"),
-    path("campaigns/<int:pk>/", CampaignDetailView.as_view(), name="campaign-detail"),
-    path("campaigns/<int:pk>/edit/", CampaignUpdateView.as_view(), name="campaign-update"),
-]

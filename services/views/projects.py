@@ -10,9 +10,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -27,32 +26,30 @@ from portal.core.mixins import FilteredListMixin
 from ..actions import claims as claim_actions
 from ..actions import projects as actions
 from ..choices import ClaimKind, ClaimStatus, ProjectStatus
-from ..filters.projects import ClaimFilterSet, ProjectFilterSet
-from ..forms.projects import (
-    AmountsForm,
+from ..filters.projects import ProjectFilterSet
+from ..forms.claims import (
     ClaimProjectForm,
     DeclineForm,
-    DemandClaimForm,
-    FromDemandForm,
     InviteForm,
+    ResourceRequestForm,
+)
+from ..forms.projects import (
+    AmountsForm,
+    FromDemandForm,
     MilestoneFormSet,
     ProgressForm,
     ProjectCreateForm,
     ProjectForm,
     RequiredMilestoneForm,
-    ResourceRequestForm,
     TransitionForm,
     milestones_from,
 )
 from ..models import Demand, ProjectMilestone
+from ..selectors.claims import claim_can_decide, claim_can_withdraw
 from ..selectors.projects import (
     EXPORT_HEADERS,
     can_create_projects,
     can_handle_demand,
-    claim_can_decide,
-    claim_can_withdraw,
-    claim_list,
-    claims_to_decide,
     is_project_manager,
     is_project_owner,
     managing_unit_ids,
@@ -99,9 +96,6 @@ def _suggestions(project) -> list | None:
 def _next_statuses(project) -> list[tuple[str, str]]:
     allowed = set(actions.allowed_transitions(project.status))
     return [(value, label) for value, label in ProjectStatus.choices if value in allowed]
-
-
-# --- the board ---------------------------------------------------------------------------------
 
 
 class ProjectListView(LoginRequiredMixin, FilteredListMixin, ListView):
@@ -179,9 +173,6 @@ class ProjectListView(LoginRequiredMixin, FilteredListMixin, ListView):
         mine["mine"] = "true"
         context["mine_query"] = mine.urlencode()
         return context
-
-
-# --- a project's page and its forms ------------------------------------------------------------
 
 
 def _project_for(request, pk):
@@ -442,9 +433,6 @@ class ProjectResourceRequestView(ProjectFormPost):
         }
 
 
-# --- publishing and editing --------------------------------------------------------------------
-
-
 class ProjectCreateView(LoginRequiredMixin, View):
     template_name = "services/project_form.html"
 
@@ -521,9 +509,6 @@ class ProjectUpdateView(LoginRequiredMixin, View):
         return render(self.request, self.template_name, context, status=status)
 
 
-# --- demands: into a project, offers to handle, resources --------------------------------------
-
-
 def _demand_for(request, pk) -> Demand:
     return get_object_or_404(Demand.objects.select_related("region", "unit", "project"), pk=pk)
 
@@ -577,241 +562,3 @@ class ProjectFromDemandView(LoginRequiredMixin, View):
     def show(self, demand, form, status=200):
         context = {"demand": demand, "form": form}
         return render(self.request, self.template_name, context, status=status)
-
-
-class DemandClaimView(LoginRequiredMixin, View):
-    """A unit contact offers their unit to handle an open demand (its contact details stay hidden)."""
-
-    template_name = "services/claim_demand.html"
-    kind = ClaimKind.UNIT_CLAIMS_DEMAND
-    form_class = DemandClaimForm
-
-    def check(self, demand) -> None:
-        user = self.request.user
-        if not (user.is_unit_contact and user.unit_id):
-            raise PermissionDenied(_("Only unit contacts offer to handle demands."))
-        # Other units' demands are shown here only while they wait for a unit to handle them.
-        if demand.status not in claim_actions.DEMAND_CLAIMABLE or demand.assignee_unit_id:
-            raise Http404
-
-    def get_demand(self) -> Demand:
-        demand = _demand_for(self.request, self.kwargs["pk"])
-        self.check(demand)
-        return demand
-
-    def get(self, request, pk):
-        demand = self.get_demand()
-        return self.show(demand, self.form_class())
-
-    def post(self, request, pk):
-        demand = self.get_demand()
-        form = self.form_class(request.POST)
-        if form.is_valid():
-            try:
-                claim_actions.claim_create(
-                    kind=self.kind,
-                    by=request.user,
-                    demand=demand,
-                    message=form.cleaned_data["message"],
-                    resource_offer=form.cleaned_data.get("resource_offer"),
-                    base_url=request_base_url(request),
-                )
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.success(request, self.success_message())
-                return redirect("services:claim-list")
-        return self.show(demand, form, status=400)
-
-    def success_message(self) -> str:
-        return _("Your offer was sent; the demand's handlers will answer it.")
-
-    def show(self, demand, form, status=200):
-        context = {"demand": demand, "form": form, "kind": self.kind}
-        return render(self.request, self.template_name, context, status=status)
-
-
-class DemandResourceRequestView(DemandClaimView):
-    """Staff or the demand's street secretary ask a unit for one of its resource offers."""
-
-    kind = ClaimKind.DEMAND_REQUESTS_RESOURCE
-    form_class = ResourceRequestForm
-
-    def check(self, demand) -> None:
-        if not can_handle_demand(self.request.user, demand):
-            raise PermissionDenied(
-                _("Only district staff and the demand's street secretary request resources for it.")
-            )
-
-    def success_message(self) -> str:
-        return _("The offer was requested; the offering unit will answer.")
-
-
-# --- claims ------------------------------------------------------------------------------------
-
-
-def _mark_claims(user, claims) -> None:
-    for claim in claims:
-        claim.can_decide = claim_can_decide(user, claim)
-        claim.can_withdraw = claim_can_withdraw(user, claim)
-
-
-class ClaimListView(LoginRequiredMixin, FilteredListMixin, ListView):
-    """The claims the user must answer and those their side made, with inline answers."""
-
-    template_name = "services/claim_list.html"
-    paginate_by = 50
-    filterset_class = ClaimFilterSet
-    context_object_name = "claims"
-
-    def get_base_queryset(self):
-        return claim_list(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        _mark_claims(user, context["claims"])
-        context["todo_count"] = (
-            claim_list(user=user).filter(claims_to_decide(user)).order_by().count()
-        )
-        context["tab"] = (
-            "todo"
-            if self.request.GET.get("todo") == "true"
-            else "mine"
-            if self.request.GET.get("mine") == "true"
-            else "all"
-        )
-        context["decline_form"] = DeclineForm()
-        return context
-
-
-def claim_row(request, pk, *, error: str = "", reason: str = "") -> HttpResponse:
-    claim = get_object_or_404(claim_list(user=request.user), pk=pk)
-    _mark_claims(request.user, [claim])
-    context = {
-        "claim": claim,
-        "row_error": error,
-        "decline_form": DeclineForm(initial={"reason": reason}),
-        "next": request.POST.get("next", ""),
-    }
-    return render(request, "services/claim_row.html", context)
-
-
-class ClaimAnswerView(LoginRequiredMixin, View):
-    """Accept or withdraw a claim; htmx gets the row back, a plain POST the page it came from."""
-
-    action = None
-    done = ""
-
-    def post(self, request, pk):
-        claim = get_object_or_404(claim_list(user=request.user), pk=pk)
-        try:
-            self.action(claim=claim, by=request.user, base_url=request_base_url(request))
-        except ValidationError as exc:
-            if _is_htmx(request):
-                return claim_row(request, pk, error=_error_text(exc))
-            messages.error(request, _error_text(exc))
-        else:
-            if _is_htmx(request):
-                return claim_row(request, pk)
-            messages.success(request, self.message(claim))
-        return _back(request, reverse("services:claim-list"))
-
-    def message(self, claim) -> str:
-        if self.action is claim_actions.claim_accept:
-            return _("The claim of %(unit)s was accepted.") % {"unit": claim.unit.name}
-        return _("The claim was withdrawn.")
-
-
-class ClaimDeclineView(LoginRequiredMixin, View):
-    """Decline with a reason; without a reason a plain POST shows the reason's page again (400)."""
-
-    template_name = "services/claim_decline.html"
-
-    def get_claim(self):
-        return get_object_or_404(claim_list(user=self.request.user), pk=self.kwargs["pk"])
-
-    def get(self, request, pk):
-        claim = self.get_claim()
-        if not claim_can_decide(request.user, claim):
-            raise PermissionDenied(_("You cannot answer this claim."))
-        return self.show(claim, DeclineForm())
-
-    def post(self, request, pk):
-        claim = self.get_claim()
-        form = DeclineForm(request.POST)
-        if not form.is_valid():
-            if _is_htmx(request):
-                return claim_row(request, pk, error=_("Give the reason for declining."))
-            return self.show(claim, form, status=400)
-        try:
-            claim_actions.claim_decline(
-                claim=claim,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                base_url=request_base_url(request),
-            )
-        except ValidationError as exc:
-            if _is_htmx(request):
-                return claim_row(request, pk, error=_error_text(exc))
-            messages.error(request, _error_text(exc))
-        else:
-            if _is_htmx(request):
-                return claim_row(request, pk)
-            messages.success(
-                request, _("The claim of %(unit)s was declined.") % {"unit": claim.unit.name}
-            )
-        return _back(request, reverse("services:claim-list"))
-
-    def show(self, claim, form, status=200):
-        request = self.request
-        next_url = request.POST.get("next") or request.GET.get("next", "")
-        context = {"claim": claim, "form": form, "next": next_url}
-        return render(self.request, self.template_name, context, status=status)
-
-
-urlpatterns = [
-    path("projects/", ProjectListView.as_view(), name="project-list"),
-    path("projects/new/", ProjectCreateView.as_view(), name="project-create"),
-    path("projects/<int:pk>/", ProjectDetailView.as_view(), name="project-detail"),
-    path("projects/<int:pk>/edit/", ProjectUpdateView.as_view(), name="project-update"),
-    path(
-        "projects/<int:pk>/transition/",
-        ProjectTransitionView.as_view(),
-        name="project-transition",
-    ),
-    path("projects/<int:pk>/progress/", ProjectProgressView.as_view(), name="project-progress"),
-    path("projects/<int:pk>/amounts/", ProjectAmountsView.as_view(), name="project-amounts"),
-    path("projects/<int:pk>/milestones/", MilestoneAddView.as_view(), name="project-milestone-add"),
-    path(
-        "projects/<int:pk>/milestones/<int:milestone_pk>/done/",
-        MilestoneDoneView.as_view(),
-        name="project-milestone-done",
-    ),
-    path("projects/<int:pk>/claim/", ProjectClaimView.as_view(), name="project-claim"),
-    path("projects/<int:pk>/invite/", ProjectInviteView.as_view(), name="project-invite"),
-    path(
-        "projects/<int:pk>/request-resource/",
-        ProjectResourceRequestView.as_view(),
-        name="project-request-resource",
-    ),
-    path("demands/<int:pk>/project/", ProjectFromDemandView.as_view(), name="project-from-demand"),
-    path("demands/<int:pk>/claim/", DemandClaimView.as_view(), name="demand-claim"),
-    path(
-        "demands/<int:pk>/request-resource/",
-        DemandResourceRequestView.as_view(),
-        name="demand-request-resource",
-    ),
-    path("claims/", ClaimListView.as_view(), name="claim-list"),
-    path(
-        "claims/<int:pk>/accept/",
-        ClaimAnswerView.as_view(action=claim_actions.claim_accept),
-        name="claim-accept",
-    ),
-    path("claims/<int:pk>/decline/", ClaimDeclineView.as_view(), name="claim-decline"),
-    path(
-        "claims/<int:pk>/withdraw/",
-        ClaimAnswerView.as_view(action=claim_actions.claim_withdraw),
-        name="claim-withdraw",
-    ),
-]

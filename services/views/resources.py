@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
@@ -16,7 +15,6 @@ from portal.core.scoping import CHANGE
 from services.actions.resources import (
     can_offer_resources,
     resource_offer_create,
-    resource_offer_restore,
     resource_offer_update,
     resource_offer_withdraw,
 )
@@ -126,21 +124,3 @@ class ResourceOfferActiveView(ResourceOffererMixin, View):
                 text = _("Offer %(title)s is offered again.")
             messages.success(request, text % {"title": offer.title})
         return redirect(offer)
-
-
-urlpatterns = [
-    path("resources/", ResourceOfferListView.as_view(), name="resource-list"),
-    path("resources/new/", ResourceOfferCreateView.as_view(), name="resource-create"),
-    path("resources/<int:pk>/", ResourceOfferDetailView.as_view(), name="resource-detail"),
-    path("resources/<int:pk>/edit/", ResourceOfferUpdateView.as_view(), name="resource-update"),
-    path(
-        "resources/<int:pk>/withdraw/",
-        ResourceOfferActiveView.as_view(action=resource_offer_withdraw),
-        name="resource-withdraw",
-    ),
-    path(
-        "resources/<int:pk>/restore/",
-        ResourceOfferActiveView.as_view(action=resource_offer_restore),
-        name="resource-restore",
-    ),
-]

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
@@ -258,24 +258,3 @@ class ServiceCategoryActiveView(DistrictStaffRequiredMixin, View):
                 request, _("Service %(name)s was deactivated.") % {"name": category.name}
             )
         return redirect("services:service-category-list")
-
-
-urlpatterns = [
-    path("stations/", StationListView.as_view(), name="station-list"),
-    path("stations/new/", StationCreateView.as_view(), name="station-create"),
-    path("stations/<int:pk>/", StationDetailView.as_view(), name="station-detail"),
-    path("stations/<int:pk>/edit/", StationUpdateView.as_view(), name="station-update"),
-    path("stations/<int:pk>/close/", StationCloseView.as_view(), name="station-close"),
-    path("stations/<int:pk>/reopen/", StationReopenView.as_view(), name="station-reopen"),
-    path("catalogue/", ServiceCategoryListView.as_view(), name="service-category-list"),
-    path(
-        "catalogue/<int:pk>/edit/",
-        ServiceCategoryUpdateView.as_view(),
-        name="service-category-update",
-    ),
-    path(
-        "catalogue/<int:pk>/active/",
-        ServiceCategoryActiveView.as_view(),
-        name="service-category-active",
-    ),
-]

@@ -13,7 +13,7 @@ from services.actions import claims as claim_actions
 from services.actions.claims import claim_accept, claim_create, claim_decline, claim_withdraw
 from services.actions.projects import project_transition
 from services.models import Claim, DemandEvent, JointProject, ProjectParticipant
-from services.selectors.projects import claim_can_decide, claims_to_decide
+from services.selectors.claims import claim_can_decide, claims_to_decide
 from tests.factories import DemandFactory, ProjectParticipantFactory, ResourceOfferFactory
 from tests.services.test_projects import make_world
 
