@@ -14,7 +14,7 @@ from alliances.calendar import ics_filename, meeting_ics
 from alliances.choices import Rsvp
 from alliances.filters import MeetingFilterSet, upcoming_first
 from alliances.models import Alliance, Invitation, Meeting
-from alliances.selectors.meetings import can_manage, meeting_list
+from alliances.selectors.meetings import can_manage, meeting_list, meeting_stations
 from alliances.views.meetings import attendance_export
 from members.models import MemberUnit
 from portal.api.fields import PageUrlField
@@ -22,7 +22,6 @@ from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet, run_action
 from portal.core.mail import absolute_url, request_base_url
 from portal.core.masking import mask_email
-from services.models import ServiceStation
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ICS = "text/calendar"
@@ -136,7 +135,7 @@ class MeetingUpdateSerializer(serializers.Serializer):
     start_at = serializers.DateTimeField()
     end_at = serializers.DateTimeField()
     station = serializers.PrimaryKeyRelatedField(
-        queryset=ServiceStation.objects.all(), required=False, allow_null=True
+        queryset=meeting_stations(), required=False, allow_null=True
     )
     address = serializers.CharField(max_length=255, required=False, allow_blank=True)
     online_url = serializers.URLField(required=False, allow_blank=True)

@@ -3,12 +3,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import MemberUnit
-from services.models import ServiceStation
 
 from ..actions.meetings import MAX_ATTENDING
 from ..choices import MeetingKind, Rsvp
 from ..models import Meeting
 from ..offsets import format_offsets, parse_offsets
+from ..selectors.meetings import meeting_stations
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -32,7 +32,7 @@ class MeetingForm(forms.Form):
         label=_("ends"), widget=DateTimeInput(), input_formats=[DATETIME_FORMAT]
     )
     station = forms.ModelChoiceField(
-        label=_("station"), queryset=ServiceStation.objects.none(), required=False
+        label=_("station"), queryset=meeting_stations().none(), required=False
     )
     address = forms.CharField(label=_("address"), max_length=255, required=False)
     online_url = forms.URLField(label=_("online link"), required=False, assume_scheme="https")
@@ -47,7 +47,7 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["station"].queryset = ServiceStation.objects.restrict(user).order_by("name")
+        self.fields["station"].queryset = meeting_stations(user)
 
     def clean_reminder_offsets_text(self):
         return parse_offsets(self.cleaned_data.get("reminder_offsets_text", ""))

@@ -20,6 +20,15 @@ if TYPE_CHECKING:
     from portal.accounts.models import User
 
 
+def meeting_stations(user=None) -> QuerySet:
+    """The service stations a meeting may be held at (those `user` may read, when given).
+
+    Reached through `Meeting.station`, not imported: the services app builds on this one.
+    """
+    stations = Meeting._meta.get_field("station").related_model.objects
+    return (stations.restrict(user) if user is not None else stations.all()).order_by("name")
+
+
 def meeting_reminder_recipients(meeting: Meeting) -> list[User]:
     """The people a reminder about `meeting` goes to: invited units' contacts who did not decline, and the organizer.
 
