@@ -68,10 +68,20 @@ def _calendar(method: str | None = None, name: str | None = None) -> Calendar:
     return calendar
 
 
-def meeting_ics(meeting: Meeting, *, base_url: str | None = None) -> bytes:
-    """The .ics sent with an invitation or a change: METHOD:REQUEST, or METHOD:CANCEL once cancelled."""
-    cancelled = meeting.status == MeetingStatus.CANCELLED
-    calendar = _calendar("CANCEL" if cancelled else "REQUEST")
+def meeting_ics(
+    meeting: Meeting, *, base_url: str | None = None, invitation: bool = False
+) -> bytes:
+    """One meeting as .ics.
+
+    Mailed to invitees (`invitation`) it is a scheduling message (RFC 5546): METHOD:REQUEST, or
+    METHOD:CANCEL once cancelled. Downloaded from the page or the API it is published information,
+    METHOD:PUBLISH like the feeds, which a calendar adds without asking its owner to answer.
+    """
+    if invitation:
+        method = "CANCEL" if meeting.status == MeetingStatus.CANCELLED else "REQUEST"
+    else:
+        method = "PUBLISH"
+    calendar = _calendar(method)
     calendar.add_component(meeting_event(meeting, base_url=base_url))
     return calendar.to_ical()
 

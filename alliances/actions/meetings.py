@@ -92,7 +92,7 @@ def _mail_invitees(
     extra: dict[str, Any] | None = None,
 ) -> None:
     """One mail per invitation (a unit's contacts together), with the meeting's current .ics."""
-    ics = meeting_ics(meeting, base_url=base_url)
+    ics = meeting_ics(meeting, base_url=base_url, invitation=True)
     context = {
         "meeting": meeting,
         "alliance": meeting.alliance,

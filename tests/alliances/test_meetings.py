@@ -137,6 +137,21 @@ def test_scheduling_invites_current_members_and_mails_an_ics(
     assert str(event["URL"]) == f"http://portal.test/alliances/meetings/{meeting.pk}/"
 
 
+def test_invitations_ask_for_an_answer_and_downloads_only_publish(
+    world, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = schedule(world)
+    mailed = ics_of(next(m for m in mailoutbox if "member-contact@example.org" in m.to))
+    assert str(mailed["METHOD"]) == "REQUEST"
+    client.force_login(world["member_user"])
+    response = client.get(f"/alliances/meetings/{meeting.pk}/meeting.ics")
+    assert response.status_code == 200
+    downloaded = Calendar.from_ical(response.content)
+    assert str(downloaded["METHOD"]) == "PUBLISH"
+    assert str(event_of(downloaded)["UID"]) == meeting.uid
+
+
 def test_location_is_the_station_with_its_address(world):
     station = ServiceStationFactory(name="新虹党群服务站", address="申虹路 1 号")
     meeting = schedule(world, station=station, address="")

@@ -100,7 +100,9 @@ def test_cancel_and_ics(world, meeting):  # noqa: F811
     assert response.status_code == 200 and response.json()["status"] == "cancelled"
     response = api(world, "member_user").get(f"{URL}{meeting.pk}/ics/")
     assert response.status_code == 200
-    event = next(iter(Calendar.from_ical(response.content).walk("VEVENT")))
+    calendar = Calendar.from_ical(response.content)
+    assert str(calendar["METHOD"]) == "PUBLISH"  # a download publishes; only mail asks or cancels
+    event = next(iter(calendar.walk("VEVENT")))
     assert str(event["STATUS"]) == "CANCELLED" and int(event["SEQUENCE"]) == 1
 
 
