@@ -20,6 +20,7 @@ from alliances.models import Alliance
 from devtools.demo.units import units_by_key
 from portal.accounts.choices import Role
 from portal.accounts.models import User
+from reports.periods import Quarter
 from services.choices import (
     ClaimKind,
     ClaimStatus,
@@ -105,12 +106,15 @@ class DemoDemand:
     category: str
     source: str
     status: str
-    days_ago: int
+    days_ago: int  # raised this many days ago, unless `last_quarter_day` says otherwise
     description: str
     assignee: str | None = None  # the handling unit's key
     due_in: int = 15  # days after assignment
     resolution: str = ""
     satisfaction: int | None = None
+    # Raised (and finished within 20 days) this many days into the quarter before this one, so that
+    # last quarter's report has demands to count whatever today's date is.
+    last_quarter_day: int | None = None
     merged_into: str | None = None
     in_campaign: bool = False
 
@@ -134,18 +138,18 @@ DEMANDS = [
       "川沙片区快递员午间没有固定的休息和就餐场所。", assignee="chuansha", due_in=7),
     D("高新技术企业认定政策辅导", "xinchen-robot", C.POLICY, S.CAMPAIGN, ST.RESOLVED, 30,
       "首次申报高新技术企业，希望得到申报辅导。", assignee="mh-sci", due_in=10,
-      resolution="区科委安排专员两次上门辅导，材料已于本月提交。"),
+      resolution="区科委安排专员两次上门辅导，材料已于本月提交。", last_quarter_day=52),
     D("跨境电商出口退税咨询", "zhihui-ecommerce", C.TAX, S.HOTLINE, ST.CLOSED, 45,
       "出口退税办理周期长，希望了解加快办理的途径。", assignee="mh-finance", due_in=10,
-      resolution="协调税务部门开通绿色通道，退税周期由20天缩短至7天。", satisfaction=5),
+      resolution="协调税务部门开通绿色通道，退税周期由20天缩短至7天。", satisfaction=5, last_quarter_day=12),
     D("员工子女入学咨询", "hongshu-info", C.DAILY_LIFE, S.GRID, ST.CLOSED, 40,
       "外地来沪骨干员工子女的入学政策咨询。", assignee="huacao-school", due_in=7,
-      resolution="学校招生办逐一答复，3名子女已办理入学。", satisfaction=4),
+      resolution="学校招生办逐一答复，3名子女已办理入学。", satisfaction=4, last_quarter_day=28),
     D("设备融资租赁对接", "honggong-aero", C.FINANCING, S.ONLINE, ST.CLOSED, 60,
       "新购五轴加工中心，希望以融资租赁方式分期支付。", assignee="mh-leasing", due_in=30,
-      resolution="已签订融资租赁合同，首期设备到位。", satisfaction=3),
+      resolution="已签订融资租赁合同，首期设备到位。", satisfaction=3, last_quarter_day=5),
     D("新产品进入医院采购目录", "shenhui-med", C.MARKET_ACCESS, S.VISIT, ST.REJECTED, 35,
-      "希望协调将新型医疗器械纳入区属医院采购目录。"),
+      "希望协调将新型医疗器械纳入区属医院采购目录。", last_quarter_day=40),
     D("数据中心算力补贴申请", "yunqiao-data", C.POLICY, S.CAMPAIGN, ST.ASSIGNED, 8,
       "申请区级算力券补贴。", assignee="mh-econ", due_in=10, in_campaign=True),
     D("人工智能企业知识产权保护", "yuheng-ai", C.LEGAL, S.ONLINE, ST.RESOLVED, 15,
@@ -281,14 +285,18 @@ def _load_offers(units) -> int:
     return len(rows)
 
 
-def _load_demands(units, staff, secretary, campaign, now) -> int:
+def _load_demands(units, staff, secretary, campaign, now, last_quarter_start) -> int:
     existing = {d.title: d for d in Demand.objects.filter(title__in=[d.title for d in DEMANDS])}
     created = 0
     for spec in DEMANDS:
         unit = units.get(spec.unit)
         if spec.title in existing or unit is None:
             continue
-        raised = now - timedelta(days=spec.days_ago)
+        if spec.last_quarter_day is None:
+            raised, span = now - timedelta(days=spec.days_ago), timedelta(days=spec.days_ago)
+        else:
+            raised = last_quarter_start + timedelta(days=spec.last_quarter_day, hours=10)
+            span = timedelta(days=20)
         steps = PATHS[spec.status]
         assignee = units.get(spec.assignee) if spec.assignee else None
         demand = Demand(
@@ -302,10 +310,7 @@ def _load_demands(units, staff, secretary, campaign, now) -> int:
             status=spec.status,
             created_by=staff if spec.source in (S.VISIT, S.HOTLINE, S.GRID) else None,
         )
-        stamps = [
-            raised + timedelta(days=spec.days_ago * (i + 1) / (len(steps) + 1))
-            for i in range(len(steps))
-        ]
+        stamps = [raised + span * (i + 1) / (len(steps) + 1) for i in range(len(steps))]
         for (kind, _status), when in zip(steps, stamps, strict=True):
             if kind == DemandEventKind.ACCEPTED:
                 demand.accepted_at = when
@@ -479,7 +484,9 @@ def load_lists() -> tuple[int, int, int]:
     )
     now = timezone.now()
     offers = _load_offers(units)
-    demands = _load_demands(units, staff, secretary, _campaign(timezone.localdate(), staff), now)
+    campaign = _campaign(timezone.localdate(), staff)
+    last_quarter_start = Quarter.last_completed().period.start_at
+    demands = _load_demands(units, staff, secretary, campaign, now, last_quarter_start)
     projects = _load_projects(units, staff, now)
     _load_claims(units, staff, now)
     return offers, demands, projects

@@ -186,3 +186,51 @@ def test_the_unit_account_speaks_for_a_biomedicine_member(demo):
     assert user.unit is not None
     assert Membership.objects.current().filter(unit=user.unit, alliance__name=BIOMEDICINE).exists()
     assert user.unit.name == UNITS_BY_KEY["hongrun-bio"].name
+
+
+def test_meetings_of_the_last_two_quarters_held_with_minutes_and_upcoming_with_invitations(demo):
+    from django.utils import timezone
+
+    from alliances.choices import MeetingStatus, Rsvp
+    from alliances.models import Invitation, Meeting
+    from reports.periods import Quarter
+
+    last = Quarter.last_completed().period
+    held = Meeting.objects.filter(status=MeetingStatus.HELD)
+    in_last = held.filter(start_at__gte=last.start_at, start_at__lt=last.end_at)
+    assert in_last.count() >= 4
+    assert all(m.minutes and m.decisions for m in held)
+    assert Invitation.objects.filter(meeting__in=held, attended=True).exists()
+    upcoming = Meeting.objects.filter(status=MeetingStatus.SCHEDULED, start_at__gt=timezone.now())
+    assert upcoming.count() >= 3
+    answers = set(Invitation.objects.filter(meeting__in=upcoming).values_list("rsvp", flat=True))
+    assert {Rsvp.ACCEPTED, Rsvp.PENDING} <= answers
+    # The demo unit contact is invited to something ahead.
+    contact = User.objects.get(username="unit")
+    assert Invitation.objects.filter(meeting__in=upcoming, unit=contact.unit).exists()
+
+
+def test_last_quarter_has_demands_and_meetings_to_report(demo):
+    from reports.actions import quarterly_report_build
+    from reports.periods import Quarter
+
+    report = quarterly_report_build(quarter=Quarter.last_completed())
+    sections = report.indicators["sections"]
+    assert sections["meetings"]["figures"]["held"]["value"] >= 4
+    assert sections["demands"]["figures"]["collected"]["value"] >= 4
+    assert sections["demands"]["figures"]["resolved"]["value"] >= 3
+    assert sections["activities"]["figures"]["count"]["value"] > 0
+
+
+@pytest.mark.broker
+def test_last_quarters_reports_are_queued_for_the_worker_once(django_capture_on_commit_callbacks):
+    from reports.periods import Quarter
+    from reports.tasks import build_quarterly_reports
+    from tests.broker import take_from_broker
+
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=out)
+    quarter = str(Quarter.last_completed())
+    assert take_from_broker(build_quarterly_reports.name, [quarter]) is not None
+    assert Quarter.last_completed().label in out.getvalue()

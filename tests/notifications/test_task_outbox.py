@@ -1,43 +1,16 @@
 """The task outbox: staff queue a report build while the broker is down, the task is kept in the
 database, and it reaches the broker once the broker answers again. /readyz counts what waits."""
 
-import time
-
 import pytest
 from celery import Celery
 from django.urls import reverse
 
-from portal.celery_app import app
 from portal.core import outbox
 from portal.notifications.models import OutgoingMail, PendingTask
 from reports.tasks import build_quarterly_reports
+from tests.broker import take_from_broker
 
 UNREACHABLE = "redis://127.0.0.1:9/0"
-
-
-def take_from_broker(task_name: str, args: list, timeout: float = 5.0):
-    """Consume (and acknowledge) the message of `task_name(*args)` from the default queue; other
-    messages go back."""
-    others = []
-    deadline = time.monotonic() + timeout
-    with app.connection_for_read() as connection:
-        queue = connection.SimpleQueue(app.conf.task_default_queue)
-        try:
-            while True:
-                try:
-                    message = queue.get_nowait()
-                except queue.Empty:
-                    assert time.monotonic() < deadline, f"no {task_name}{args} in the broker"
-                    time.sleep(0.05)
-                    continue
-                if message.headers.get("task") == task_name and message.payload[0] == args:
-                    message.ack()
-                    return message
-                others.append(message)
-        finally:
-            for message in others:
-                message.requeue()
-            queue.close()
 
 
 @pytest.mark.broker
