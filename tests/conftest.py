@@ -4,8 +4,8 @@ import shutil
 import pytest
 from rest_framework.test import APIClient
 
-from tests.auth import api_key_for
 from tests.factories import SecretaryFactory, StaffFactory, SubdistrictFactory, UserFactory
+from tests.helpers import client_for
 from tests.smtp import SMTPServer
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run beside one
@@ -68,25 +68,26 @@ def api_client():
     return APIClient()
 
 
-def _client_for(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
+@pytest.fixture
+def staff_client(client, staff_user):
+    """The test client signed in as `staff_user`."""
+    client.force_login(staff_user)
     return client
 
 
 @pytest.fixture
 def staff_api(staff_user):
-    return _client_for(staff_user)
+    return client_for(staff_user)
 
 
 @pytest.fixture
 def secretary_api(secretary_user):
-    return _client_for(secretary_user)
+    return client_for(secretary_user)
 
 
 @pytest.fixture
 def unit_api(unit_user):
-    return _client_for(unit_user)
+    return client_for(unit_user)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from email.message import EmailMessage
 from aiosmtpd.controller import Controller
 
 
-class _Inbox:
+class Inbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
 
@@ -23,8 +23,8 @@ class _Inbox:
 
 
 class SMTPServer:
-    def __init__(self, handler: _Inbox | None = None) -> None:
-        self.inbox = handler or _Inbox()
+    def __init__(self, handler: Inbox | None = None) -> None:
+        self.inbox = handler or Inbox()
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]

@@ -178,13 +178,13 @@ class TestMemberships:
             assert staff_api.get(MEMBERSHIPS).json()["count"] == 27
 
     def test_a_unit_contact_sees_memberships_of_their_alliances_only(self, hub):
-        from tests.conftest import _client_for
         from tests.factories import UserFactory
+        from tests.helpers import client_for
 
         bio_member = Membership.objects.get(alliance__name="生物医药产业党建联盟").unit
         other = AllianceFactory(name="别的联盟")
         MembershipFactory(alliance=other)
-        client = _client_for(UserFactory(username="bio", unit=bio_member))
+        client = client_for(UserFactory(username="bio", unit=bio_member))
         alliances = {m["alliance_name"] for m in client.get(MEMBERSHIPS).json()["results"]}
         assert alliances == {"生物医药产业党建联盟"}
         assert (

@@ -181,12 +181,6 @@ def test_key_targets_without_party_are_active_and_largest_first(world):
 # Page
 
 
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
 def test_page_shows_the_three_lists_with_counts_and_unit_links(staff_client, world):
     response = staff_client.get(PAGE)
     assert response.status_code == 200

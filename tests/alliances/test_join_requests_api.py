@@ -3,10 +3,8 @@
 import pytest
 from django.core import mail
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from alliances.models import JoinRequest, Membership
-from tests.auth import api_key_for
 from tests.factories import (
     AllianceFactory,
     JoinRequestFactory,
@@ -14,18 +12,12 @@ from tests.factories import (
     MemberUnitFactory,
     UserFactory,
 )
+from tests.helpers import client_for, error_fields
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/join-requests/"
 MEMBERSHIPS = "/api/v1/memberships/"
-
-
-def client_for(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
-    return client
 
 
 @pytest.fixture
@@ -53,10 +45,6 @@ def net(region, staff_user, secretary_user):
     }
 
 
-def codes(response) -> dict[str, str]:
-    return {e["attr"]: e["detail"] for e in response.json()["errors"]}
-
-
 class TestCreate:
     def test_a_unit_contact_asks_for_their_own_unit(self, net, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):
@@ -75,12 +63,12 @@ class TestCreate:
         response = net["api"]["applicant"].post(
             URL, {"alliance": net["alliance"].pk, "unit": net["stranger"].pk}
         )
-        assert response.status_code == 400 and "unit" in codes(response)
+        assert response.status_code == 400 and "unit" in error_fields(response)
         assert not JoinRequest.objects.exists()
 
     def test_staff_name_the_unit(self, net):
         response = net["api"]["staff"].post(URL, {"alliance": net["alliance"].pk})
-        assert response.status_code == 400 and "unit" in codes(response)
+        assert response.status_code == 400 and "unit" in error_fields(response)
         response = net["api"]["staff"].post(
             URL, {"alliance": net["alliance"].pk, "unit": net["stranger"].pk}
         )
@@ -99,18 +87,20 @@ class TestCreate:
         api = net["api"]["applicant"]
         ended = AllianceFactory(status="dissolved")
         response = api.post(URL, {"alliance": ended.pk})
-        assert response.status_code == 400 and "alliance" in codes(response)
+        assert response.status_code == 400 and "alliance" in error_fields(response)
         assert api.post(URL, {"alliance": net["alliance"].pk}).status_code == 201
         response = api.post(URL, {"alliance": net["alliance"].pk})
-        assert response.status_code == 400 and "alliance" in codes(response)
+        assert response.status_code == 400 and "alliance" in error_fields(response)
         response = net["api"]["lead"].post(URL, {"alliance": net["alliance"].pk})
-        assert response.status_code == 400 and "alliance" in codes(response)  # already the lead
+        assert response.status_code == 400 and "alliance" in error_fields(
+            response
+        )  # already the lead
         net["stranger"].status = "inactive"
         net["stranger"].save()
         response = net["api"]["stranger"].post(URL, {"alliance": net["alliance"].pk})
-        assert response.status_code == 400 and "unit" in codes(response)
+        assert response.status_code == 400 and "unit" in error_fields(response)
         response = api.post(URL, {"alliance": 999999})
-        assert response.status_code == 400 and "alliance" in codes(response)
+        assert response.status_code == 400 and "alliance" in error_fields(response)
         assert JoinRequest.objects.count() == 1
 
 
@@ -139,20 +129,20 @@ class TestDecide:
     def test_accept_twice_is_a_400(self, net, pending):
         net["api"]["lead"].post(f"{URL}{pending.pk}/accept/")
         response = net["api"]["lead"].post(f"{URL}{pending.pk}/accept/")
-        assert response.status_code == 400 and "status" in codes(response)
+        assert response.status_code == 400 and "status" in error_fields(response)
 
     def test_accept_when_already_a_member_is_a_400(self, net, pending):
         MembershipFactory(alliance=net["alliance"], unit=net["applicant"])
         response = net["api"]["lead"].post(f"{URL}{pending.pk}/accept/")
-        assert response.status_code == 400 and "unit" in codes(response)
+        assert response.status_code == 400 and "unit" in error_fields(response)
         pending.refresh_from_db()
         assert pending.status == "pending"
 
     def test_decline_needs_a_reason(self, net, pending, django_capture_on_commit_callbacks):
         response = net["api"]["lead"].post(f"{URL}{pending.pk}/decline/", {})
-        assert response.status_code == 400 and "reason" in codes(response)
+        assert response.status_code == 400 and "reason" in error_fields(response)
         response = net["api"]["lead"].post(f"{URL}{pending.pk}/decline/", {"reason": "  "})
-        assert response.status_code == 400 and "reason" in codes(response)
+        assert response.status_code == 400 and "reason" in error_fields(response)
         with django_capture_on_commit_callbacks(execute=True):
             response = net["api"]["lead"].post(
                 f"{URL}{pending.pk}/decline/", {"reason": "本联盟仅限生物医药企业"}
@@ -268,12 +258,12 @@ class TestLeave:
     def test_leaving_twice_is_a_400(self, net, membership):
         net["api"]["applicant"].post(f"{MEMBERSHIPS}{membership.pk}/leave/")
         response = net["api"]["applicant"].post(f"{MEMBERSHIPS}{membership.pk}/leave/")
-        assert response.status_code == 400 and "left_on" in codes(response)
+        assert response.status_code == 400 and "left_on" in error_fields(response)
 
     def test_the_lead_unit_cannot_leave(self, net):
         lead_membership = Membership.objects.get(unit=net["lead"])
         response = net["api"]["lead"].post(f"{MEMBERSHIPS}{lead_membership.pk}/leave/")
-        assert response.status_code == 400 and "role" in codes(response)
+        assert response.status_code == 400 and "role" in error_fields(response)
         lead_membership.refresh_from_db()
         assert lead_membership.left_on is None
 

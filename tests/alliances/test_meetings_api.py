@@ -9,8 +9,8 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 
 from tests.alliances.test_meetings import END, START, schedule, world  # noqa: F401
-from tests.conftest import _client_for
 from tests.factories import InvitationFactory, MeetingFactory
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def meeting(world):  # noqa: F811
 
 
 def api(world, who):  # noqa: F811
-    return _client_for(world[who])
+    return client_for(world[who])
 
 
 @pytest.mark.parametrize(

@@ -79,12 +79,6 @@ def csv_upload(rows: list[dict], *, encoding: str, name="units.csv") -> SimpleUp
     return SimpleUploadedFile(name, text.getvalue().encode(encoding), content_type="text/csv")
 
 
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
 def post(client, upload, *, english=False):
     if english:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

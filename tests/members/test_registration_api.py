@@ -12,6 +12,7 @@ from members.choices import RegistrationStatus, UnitStatus
 from members.models import Registration
 from portal.accounts.models import User
 from tests.factories import AllianceFactory, MemberUnitFactory, SubdistrictFactory
+from tests.helpers import errors_by_field
 from tests.members.test_registration import CODE, OTHER_CODE, action_data, make_registration
 
 URL = "/api/v1/registrations/"
@@ -29,10 +30,6 @@ def body(where, **overrides) -> dict:
     data["region"] = getattr(data["region"], "pk", data["region"])
     data.setdefault("alliances", [])
     return data
-
-
-def errors_by_field(response) -> dict:
-    return {error["attr"]: error["code"] for error in response.json()["errors"]}
 
 
 @pytest.mark.django_db

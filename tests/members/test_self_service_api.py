@@ -8,8 +8,8 @@ from members.actions.unit_changes import unit_profile_update
 from members.choices import ChangeStatus
 from members.models import MemberUnit, UnitChange
 from portal.accounts.models import User
-from tests.conftest import _client_for
 from tests.factories import MemberUnitFactory, StaffFactory, UserFactory
+from tests.helpers import client_for, errors_by_field
 from tests.members.test_self_service import NEW_CODE
 
 
@@ -19,13 +19,9 @@ def contact(db):
     return UserFactory(username="contact", unit=unit, email="contact@example.org")
 
 
-def errors_by_field(response) -> dict:
-    return {error["attr"]: error["code"] for error in response.json()["errors"]}
-
-
 @pytest.mark.django_db
 def test_contact_reads_and_patches_the_profile(contact):
-    api = _client_for(contact)
+    api = client_for(contact)
     response = api.get("/api/v1/my-unit/")
     assert response.status_code == 200
     assert response.json()["name"] == "申城生物科技有限公司"
@@ -59,7 +55,7 @@ def test_contact_reads_and_patches_the_profile(contact):
 )
 def test_refused_fields_are_named_and_nothing_is_saved(contact, field, value):
     before = MemberUnit.objects.filter(pk=contact.unit_id).values().get()
-    response = _client_for(contact).patch(
+    response = client_for(contact).patch(
         "/api/v1/my-unit/", {field: value, "address": "不应保存"}, format="json"
     )
     assert response.status_code == 400
@@ -70,7 +66,7 @@ def test_refused_fields_are_named_and_nothing_is_saved(contact, field, value):
 @pytest.mark.django_db
 def test_code_of_another_unit_is_refused_on_the_field(contact):
     other = MemberUnitFactory()
-    response = _client_for(contact).patch(
+    response = client_for(contact).patch(
         "/api/v1/my-unit/", {"credit_code": other.credit_code}, format="json"
     )
     assert response.status_code == 400
@@ -79,7 +75,7 @@ def test_code_of_another_unit_is_refused_on_the_field(contact):
 
 @pytest.mark.django_db
 def test_fields_staff_keep_are_ignored(contact):
-    response = _client_for(contact).patch(
+    response = client_for(contact).patch(
         "/api/v1/my-unit/", {"key_target": True, "instructor": "某某"}, format="json"
     )
     assert response.status_code == 200
@@ -97,7 +93,7 @@ def test_my_unit_is_for_unit_contacts_only(who, api_client, staff_api, secretary
 
 @pytest.mark.django_db
 def test_contact_invites_a_colleague(contact, mailoutbox, django_capture_on_commit_callbacks):
-    api = _client_for(contact)
+    api = client_for(contact)
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post(
             "/api/v1/my-unit/contacts/",
@@ -114,7 +110,7 @@ def test_contact_invites_a_colleague(contact, mailoutbox, django_capture_on_comm
 
 @pytest.mark.django_db
 def test_invitation_errors_are_named(contact):
-    api = _client_for(contact)
+    api = client_for(contact)
     response = api.post(
         "/api/v1/my-unit/contacts/", {"name": "", "email": "x", "phone": "12"}, format="json"
     )
@@ -152,7 +148,7 @@ def test_contacts_see_their_own_changes_and_cannot_decide(contact, secretary_api
     change = unit_profile_update(unit=contact.unit, by=contact, data={"name": "新名称"})
     other = UserFactory(username="other-contact")
     unit_profile_update(unit=other.unit, by=other, data={"name": "别家"})
-    api = _client_for(contact)
+    api = client_for(contact)
     assert [row["id"] for row in api.get("/api/v1/unit-changes/").json()["results"]] == [change.pk]
     assert api.post(f"/api/v1/unit-changes/{change.pk}/approve/").status_code == 403
     assert secretary_api.get("/api/v1/unit-changes/").json()["results"] == []
@@ -161,7 +157,7 @@ def test_contacts_see_their_own_changes_and_cannot_decide(contact, secretary_api
 
 @pytest.mark.django_db
 def test_change_list_query_count_does_not_grow_with_rows(db):
-    api = _client_for(StaffFactory(username="reviewer"))
+    api = client_for(StaffFactory(username="reviewer"))
 
     def make_change(n):
         user = UserFactory(username=f"c{n}")

@@ -181,10 +181,10 @@ class TestScope:
         assert "***@" in outside["contact_email"]
 
     def test_unit_contact_sees_own_unit_and_fellow_members_only(self, network):
-        from tests.conftest import _client_for
+        from tests.helpers import client_for
 
         contact = UserFactory(username="bio-contact", unit=network["b"])
-        client = _client_for(contact)
+        client = client_for(contact)
         assert names(client.get(LIST)) == ["上海七宝智能装备有限公司", "上海虹桥生物科技有限公司"]
         assert client.get(detail(network["c"])).status_code == 404
         rows = {r["name"]: r for r in client.get(LIST).json()["results"]}
@@ -195,9 +195,9 @@ class TestScope:
         assert api_client.get(LIST).status_code == 401
 
     def test_deactivated_user_is_refused(self, inactive_user, network):
-        from tests.conftest import _client_for
+        from tests.helpers import client_for
 
-        assert _client_for(inactive_user).get(LIST).status_code == 401
+        assert client_for(inactive_user).get(LIST).status_code == 401
 
     def test_history_of_a_unit_for_staff(self, staff_api, network):
         staff_api.patch(detail(network["a"]), {"party_member_count": 9})

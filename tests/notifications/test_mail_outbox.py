@@ -3,7 +3,6 @@ once, by whichever runner claims it first."""
 
 import datetime
 import io
-import socket
 import threading
 
 import pytest
@@ -16,17 +15,11 @@ from portal.core.outbox import MAIL_BATCH, mail_send, retry_delay
 from portal.notifications.models import OutgoingMail
 from portal.notifications.tasks import send_pending_mail
 from tests.factories import StaffFactory
+from tests.helpers import free_port
 from tests.members.test_registration import make_registration
 
 T0 = datetime.datetime(2026, 11, 26, 2, 0, tzinfo=datetime.UTC)
 MINUTE = datetime.timedelta(minutes=1)
-
-
-def closed_port() -> int:
-    """A loopback port where nothing listens: connecting is refused at once."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def use_smtp(settings, port: int) -> None:
@@ -62,7 +55,7 @@ def test_a_decision_succeeds_while_the_mail_server_is_down_and_its_mail_follows_
     time_machine.move_to(T0, tick=False)
     registration = make_registration(region)
     client.force_login(StaffFactory(username="reviewer"))
-    settings.EMAIL_PORT = closed_port()
+    settings.EMAIL_PORT = free_port()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -112,7 +105,7 @@ def test_the_pause_doubles_from_a_minute_up_to_an_hour():
 def test_a_mail_is_given_up_after_the_configured_attempts(settings, time_machine):
     time_machine.move_to(T0, tick=False)
     settings.MAIL_MAX_ATTEMPTS = 3
-    use_smtp(settings, closed_port())
+    use_smtp(settings, free_port())
     [outgoing] = due_mail(attempts=2)
     assert mail_send().as_dict() == {"sent": 0, "failed": 0, "given_up": 1}
     outgoing.refresh_from_db()
@@ -123,7 +116,7 @@ def test_a_mail_is_given_up_after_the_configured_attempts(settings, time_machine
 
 @pytest.mark.django_db
 def test_a_run_stops_at_the_first_mail_when_the_server_is_away(settings):
-    use_smtp(settings, closed_port())
+    use_smtp(settings, free_port())
     first, second = due_mail(2)
     assert mail_send().as_dict() == {"sent": 0, "failed": 1, "given_up": 0}
     first.refresh_from_db()

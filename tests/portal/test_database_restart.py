@@ -13,7 +13,6 @@ import logging
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,16 +27,12 @@ from django.conf import settings
 from django.db import connections
 from django.db.utils import load_backend
 
+from tests.helpers import answers, free_port, wait_until
+
 ROOT = Path(__file__).resolve().parents[2]
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 RETRY_AFTER = "5"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -225,22 +220,6 @@ class Load:
         return sum(1 for r in self.results if r["method"] == method and r["status"] == status)
 
 
-def _wait_until(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.mark.broker  # with the other heavy subprocess tests, on one xdist worker
 def test_requests_during_a_postgresql_restart_fail_cleanly_and_the_next_succeed():
     if not (PG_BIN / "initdb").exists():
@@ -289,14 +268,14 @@ def test_requests_during_a_postgresql_restart_fail_cleanly_and_the_next_succeed(
             start_new_session=True,
         )
         base = f"http://127.0.0.1:{web_port}"
-        _wait_until(lambda: _answers(f"{base}/healthz"), 60, "gunicorn to answer")
+        wait_until(lambda: answers(f"{base}/healthz"), 60, "gunicorn to answer")
 
         with Load(base, key) as load:
             # Both workers hold a persistent connection (CONN_MAX_AGE) before the restart kills it.
-            _wait_until(lambda: load.count("POST", 201) >= 6, 60, "writes before the restart")
+            wait_until(lambda: load.count("POST", 201) >= 6, 60, "writes before the restart")
             _as_postgres(*pg_ctl, "-m", "fast", "-w", "restart")
             restarted = time.monotonic()
-            _wait_until(
+            wait_until(
                 lambda: sum(r["started"] > restarted for r in load.results) >= 8,
                 30,
                 "requests after the restart",

@@ -32,9 +32,8 @@ from django.db import connection
 from portal.celery_app import app
 from portal.notifications.models import OutgoingMail
 from portal.notifications.tasks import send_pending_mail
-from tests.smtp import SMTPServer, _Inbox
-
-from .test_database_restart import _wait_until, free_port
+from tests.helpers import free_port, wait_until
+from tests.smtp import Inbox, SMTPServer
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.broker]
 
@@ -43,7 +42,7 @@ CELERY = ROOT / ".venv" / "bin" / "celery"
 VISIBILITY_TIMEOUT = 2  # seconds; production keeps Redis's default of an hour (docs/operations.md)
 
 
-class HoldingInbox(_Inbox):
+class HoldingInbox(Inbox):
     """Holds the first message in DATA (no answer) until released; keeps the others."""
 
     def __init__(self) -> None:
@@ -148,9 +147,9 @@ def test_a_task_of_a_killed_worker_is_redelivered_and_its_mail_sent_once():
         assert outbox_rows() == [("pending", 0)]  # the killed worker's claim died with it
 
         workers.append(_worker(env, log, "second"))
-        _wait_until(lambda: len(smtp.messages) == 1, 90, "the second worker to send the mail")
+        wait_until(lambda: len(smtp.messages) == 1, 90, "the second worker to send the mail")
         assert time.monotonic() - taken_at >= VISIBILITY_TIMEOUT
-        _wait_until(lambda: outbox_rows() == [("sent", 1)], 30, "the outbox row marked sent")
+        wait_until(lambda: outbox_rows() == [("sent", 1)], 30, "the outbox row marked sent")
 
         # Once: a further wait past the visibility timeout brings no second delivery.
         time.sleep(VISIBILITY_TIMEOUT + 2)

@@ -60,9 +60,9 @@ def test_a_report_returns_its_indicators_as_json(reports, staff_api):
 
 
 def test_a_unit_contact_reads_only_their_alliances_reports(reports):
-    from tests.conftest import _client_for
+    from tests.helpers import client_for
 
-    contact = _client_for(UserFactory(unit=reports["network"].member))
+    contact = client_for(UserFactory(unit=reports["network"].member))
     rows = contact.get("/api/v1/reports/").json()["results"]
     assert [r["id"] for r in rows] == [reports["mine"].pk]
     assert contact.get(f"/api/v1/reports/{reports['district'].pk}/").status_code == 404

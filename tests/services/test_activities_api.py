@@ -5,11 +5,10 @@ import io
 import pytest
 from django.core.files.storage import default_storage
 from openpyxl import load_workbook
-from rest_framework.test import APIClient
 
 from services.models import Activity
-from tests.auth import api_key_for
 from tests.factories import ActivityFactory
+from tests.helpers import client_as
 from tests.services import test_activities as pages
 
 # The page tests' fixtures: their world, and photos on a file system under the test's folder.
@@ -24,13 +23,6 @@ LIST = "/api/v1/activities/"
 
 def detail(activity) -> str:
     return f"{LIST}{activity.pk}/"
-
-
-def api(world, role) -> APIClient:
-    client = APIClient()
-    if role != "anonymous":
-        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(world['users'][role])}")
-    return client
 
 
 def payload(world, **changes) -> dict:
@@ -57,7 +49,7 @@ def attrs(response) -> set[str]:
 
 @pytest.mark.parametrize("role", [*VISIBLE, "anonymous"])
 def test_list_is_scoped_per_role(world, role):
-    response = api(world, role).get(LIST)
+    response = client_as(world, role).get(LIST)
     if role == "anonymous":
         assert response.status_code == 401
         return
@@ -66,7 +58,7 @@ def test_list_is_scoped_per_role(world, role):
 
 
 def test_list_uses_the_pages_filters(world):
-    client = api(world, "staff")
+    client = client_as(world, "staff")
     body = client.get(LIST, {"region": "310112008-C01"}).json()
     assert [row["title"] for row in body["results"]] == ["欣虹空间党课"]
     row = body["results"][0]
@@ -79,7 +71,7 @@ def test_list_uses_the_pages_filters(world):
 
 def test_a_list_row_shows_what_the_activity_page_shows(world):
     # The list reads names through subqueries and only the columns it shows; the page joins.
-    client = api(world, "staff")
+    client = client_as(world, "staff")
     rows = client.get(LIST).json()["results"]
     assert {row["organizer_name"] for row in rows} == {"成员单位", None}
     for row in rows:
@@ -88,7 +80,7 @@ def test_a_list_row_shows_what_the_activity_page_shows(world):
 
 
 def test_totals_follow_the_filter(world):
-    client = api(world, "staff")
+    client = client_as(world, "staff")
     assert client.get(f"{LIST}totals/", {"region": "310112008"}).json() == {
         "activities": 2,
         "participants": 100,
@@ -99,21 +91,21 @@ def test_totals_follow_the_filter(world):
         "participants": 8,
         "party_members": 3,
     }
-    assert api(world, "other_contact").get(f"{LIST}totals/").json()["activities"] == 0
+    assert client_as(world, "other_contact").get(f"{LIST}totals/").json()["activities"] == 0
 
 
 def test_retrieve_lists_photos_with_urls(world):
-    client = api(world, "secretary")
+    client = client_as(world, "secretary")
     client.post(f"{detail(world['in_grid'])}photos/", {"photos": [photo()]}, format="multipart")
-    body = api(world, "member_contact").get(detail(world["in_grid"])).json()
+    body = client_as(world, "member_contact").get(detail(world["in_grid"])).json()
     assert body["photo_count"] == 1
     (item,) = body["photos"]
     assert item["url"].startswith("http://testserver/media/activities/")
-    assert api(world, "other_contact").get(detail(world["in_grid"])).status_code == 404
+    assert client_as(world, "other_contact").get(detail(world["in_grid"])).status_code == 404
 
 
 def test_export_is_the_filtered_list(world):
-    response = api(world, "staff").get(f"{LIST}export/", {"station": world["elsewhere"].pk})
+    response = client_as(world, "staff").get(f"{LIST}export/", {"station": world["elsewhere"].pk})
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["七宝企业走访"]
@@ -121,12 +113,12 @@ def test_export_is_the_filtered_list(world):
 
 def test_history_is_for_staff(world):
     url = f"{detail(world['in_grid'])}history/"
-    assert api(world, "staff").get(url).status_code == 200
-    assert api(world, "secretary").get(url).status_code == 403
+    assert client_as(world, "staff").get(url).status_code == 200
+    assert client_as(world, "secretary").get(url).status_code == 403
 
 
 def test_list_query_count_does_not_grow_with_rows(world, django_assert_num_queries):
-    client = api(world, "secretary")
+    client = client_as(world, "secretary")
     # Token with its user, count, rows.
     with django_assert_num_queries(3):
         client.get(LIST)
@@ -150,7 +142,7 @@ def test_list_query_count_does_not_grow_with_rows(world, django_assert_num_queri
     ],
 )
 def test_create_per_role(world, role, status):
-    response = api(world, role).post(LIST, payload(world), format="json")
+    response = client_as(world, role).post(LIST, payload(world), format="json")
     assert response.status_code == status, response.content
     if status == 201:
         body = response.json()
@@ -161,7 +153,7 @@ def test_create_per_role(world, role, status):
 
 
 def test_create_with_photos_as_multipart(world, media):
-    response = api(world, "secretary").post(
+    response = client_as(world, "secretary").post(
         LIST,
         {**payload(world), "photos": [photo("a.png"), photo("b.jpg", "JPEG")]},
         format="multipart",
@@ -186,14 +178,14 @@ def test_wrong_fields_are_named(world, changes, expected):
     data = payload(world, **changes)
     if "station" in changes:
         data.pop("station", None)
-    assert attrs(api(world, "secretary").post(LIST, data, format="json")) == expected
+    assert attrs(client_as(world, "secretary").post(LIST, data, format="json")) == expected
     assert not Activity.objects.filter(title="暖新驿站骑手服务日").exists()
 
 
 def test_region_outside_the_secretarys_street_is_refused(world):
     data = payload(world, station=None, place="虹桥天地", region=world["hongqiao"].pk)
     data.pop("station", None)
-    assert attrs(api(world, "secretary").post(LIST, data, format="json")) == {"region"}
+    assert attrs(client_as(world, "secretary").post(LIST, data, format="json")) == {"region"}
 
 
 @pytest.mark.parametrize(
@@ -207,7 +199,7 @@ def test_region_outside_the_secretarys_street_is_refused(world):
 )
 def test_refused_photos_save_nothing(world, media, settings, photos, limit):
     settings.ACTIVITY_PHOTO_MAX_BYTES = limit
-    response = api(world, "secretary").post(
+    response = client_as(world, "secretary").post(
         LIST, {**payload(world), "photos": photos()}, format="multipart"
     )
     assert {a.split(".")[0] for a in attrs(response)} == {"photos"}
@@ -227,7 +219,7 @@ def test_refused_photos_save_nothing(world, media, settings, photos, limit):
     ],
 )
 def test_update_per_role(world, role, status):
-    response = api(world, role).patch(
+    response = client_as(world, role).patch(
         detail(world["in_grid"]), {"participant_count": 45}, format="json"
     )
     assert response.status_code == status, response.content
@@ -236,19 +228,19 @@ def test_update_per_role(world, role, status):
 
 
 def test_update_checks_party_members_against_the_stored_participants(world):
-    response = api(world, "secretary").patch(
+    response = client_as(world, "secretary").patch(
         detail(world["in_grid"]), {"party_member_count": 41}, format="json"
     )
     assert attrs(response) == {"party_member_count"}
 
 
 def test_activities_are_corrected_not_deleted(world):
-    assert api(world, "staff").delete(detail(world["in_grid"])).status_code == 405
+    assert client_as(world, "staff").delete(detail(world["in_grid"])).status_code == 405
     assert Activity.objects.filter(pk=world["in_grid"].pk).exists()
 
 
 def test_photos_are_added_and_removed(world, media, django_capture_on_commit_callbacks):
-    client = api(world, "secretary")
+    client = client_as(world, "secretary")
     url = f"{detail(world['in_grid'])}photos/"
     response = client.post(url, {"photos": [photo() for _ in range(8)]}, format="multipart")
     assert response.status_code == 201
@@ -260,7 +252,7 @@ def test_photos_are_added_and_removed(world, media, django_capture_on_commit_cal
     assert not default_storage.exists(first.image.name)
     assert client.delete(f"{url}{first.pk}/").status_code == 404
     assert (
-        api(world, "outside_secretary")
+        client_as(world, "outside_secretary")
         .post(url, {"photos": [photo()]}, format="multipart")
         .status_code
         == 403
@@ -269,7 +261,7 @@ def test_photos_are_added_and_removed(world, media, django_capture_on_commit_cal
 
 
 def test_multipart_update_adds_photos(world, media):
-    response = api(world, "staff").patch(
+    response = client_as(world, "staff").patch(
         detail(world["in_street"]),
         {"title": "滨江志愿服务(补记)", "photos": [photo()]},
         format="multipart",

@@ -7,11 +7,9 @@ import io
 import pytest
 from django.utils.translation import gettext
 from openpyxl import load_workbook
-from rest_framework.test import APIClient
 
 from services.actions.claims import claim_create
 from services.models import Activity, Claim, JointProject
-from tests.conftest import _client_for
 from tests.factories import (
     ActivityFactory,
     DemandFactory,
@@ -19,6 +17,7 @@ from tests.factories import (
     MemberUnitFactory,
     ProjectParticipantFactory,
 )
+from tests.helpers import client_as, error_details
 from tests.services.test_projects import make_world
 
 pytestmark = pytest.mark.django_db
@@ -30,18 +29,6 @@ CLAIMS = "/api/v1/claims/"
 @pytest.fixture
 def world(region):
     return make_world(region)
-
-
-def api(world, role) -> APIClient:
-    return APIClient() if role == "anonymous" else _client_for(world["users"][role])
-
-
-def errors(response) -> dict[str, list[str]]:
-    assert response.status_code == 400, response.json()
-    found: dict[str, list[str]] = {}
-    for error in response.json()["errors"]:
-        found.setdefault((error["attr"] or "").split(".")[0], []).append(error["detail"])
-    return found
 
 
 def detail(world, suffix="") -> str:
@@ -64,7 +51,7 @@ class TestReads:
     )
     def test_list_is_scoped(self, world, role, status, titles):
         JointProjectFactory(title="草案", alliance=world["alliance"], status="proposed")
-        response = api(world, role).get(PROJECTS)
+        response = client_as(world, role).get(PROJECTS)
         assert response.status_code == status
         if titles is not None:
             assert {row["title"] for row in response.json()["results"]} == titles
@@ -73,7 +60,7 @@ class TestReads:
         demand = DemandFactory(
             unit=world["member"], region=world["region"], project=world["project"]
         )
-        data = api(world, "member_contact").get(detail(world)).json()
+        data = client_as(world, "member_contact").get(detail(world)).json()
         assert data["status"] == "open" and data["budget"] == "50000.00"
         assert data["participant_count"] == 1 and data["pending_claim_count"] == 0
         assert [(p["unit_name"], p["role"]) for p in data["participants"]] == [
@@ -87,19 +74,21 @@ class TestReads:
         other = JointProjectFactory(
             title="七宝项目", alliance=world["other_alliance"], region=world["qibao"]
         )
-        client = api(world, "staff")
+        client = client_as(world, "staff")
         titles = lambda params: {r["title"] for r in client.get(PROJECTS, params).json()["results"]}  # noqa: E731
         assert titles({"region": "310112102"}) == {"七宝项目"}
         assert titles({"status": "open", "alliance": world["alliance"].pk}) == {"楼宇人才共建"}
         assert titles({"lead_unit": other.lead_unit_id}) == {"七宝项目"}
         assert titles({"search": "楼宇人才"}) == {"楼宇人才共建"}
-        assert errors(client.get(PROJECTS, {"participant": 10**30})).keys() == {"participant"}
-        assert errors(client.get(PROJECTS, {"has_open_claims": "maybe"})).keys() == {
+        assert error_details(client.get(PROJECTS, {"participant": 10**30})).keys() == {
+            "participant"
+        }
+        assert error_details(client.get(PROJECTS, {"has_open_claims": "maybe"})).keys() == {
             "has_open_claims"
         }
 
     def test_events_participants_milestones_and_suggestions(self, world):
-        client = api(world, "member_contact")
+        client = client_as(world, "member_contact")
         events = client.get(detail(world, "events/")).json()
         assert [(e["kind"], e["to_status"]) for e in events] == [
             ("created", "proposed"),
@@ -109,12 +98,12 @@ class TestReads:
         assert client.get(detail(world, "milestones/")).json()[0]["title"] == "启动会"
         # Suggestions are the owners' (as on the page): a member's contact is refused.
         assert client.get(detail(world, "suggestions/")).status_code == 403
-        response = api(world, "lead_contact").get(detail(world, "suggestions/"))
+        response = client_as(world, "lead_contact").get(detail(world, "suggestions/"))
         assert response.status_code == 200 and isinstance(response.json(), list)
 
     def test_counts_and_export(self, world):
         JointProjectFactory(title="已完成", alliance=world["alliance"], status="completed")
-        client = api(world, "staff")
+        client = client_as(world, "staff")
         counts = client.get(PROJECTS + "counts/", {"alliance": world["alliance"].pk}).json()
         assert counts["total"] == 2 and counts["by_status"]["open"] == 1
         assert counts["by_status"]["completed"] == 1 and counts["by_status"]["cancelled"] == 0
@@ -125,7 +114,7 @@ class TestReads:
 
     @pytest.mark.parametrize("role", ["staff", "member_contact"])
     def test_list_query_count_does_not_grow_with_rows(self, world, role, django_assert_num_queries):
-        client = api(world, role)
+        client = client_as(world, role)
         # Token with its user, count, rows.
         with django_assert_num_queries(3):
             client.get(PROJECTS)
@@ -164,7 +153,7 @@ class TestWrites:
             "milestones": [{"title": "选址", "due_on": "2026-10-01"}],
             "open_now": True,
         }
-        response = api(world, role).post(PROJECTS, body, format="json")
+        response = client_as(world, role).post(PROJECTS, body, format="json")
         assert response.status_code == status
         if status == 201:
             data = response.json()
@@ -172,7 +161,7 @@ class TestWrites:
             assert [m["title"] for m in data["milestones"]] == ["选址"]
 
     def test_refusals_name_their_fields(self, world):
-        client = api(world, "alliance_lead")
+        client = client_as(world, "alliance_lead")
         response = client.post(
             PROJECTS,
             {
@@ -184,13 +173,13 @@ class TestWrites:
             },
             format="json",
         )
-        assert set(errors(response)) == {"ends_on"}
+        assert set(error_details(response)) == {"ends_on"}
         response = client.post(
             PROJECTS,
             {"title": "x", "alliance": world["other_alliance"].pk, "category": "legal"},
             format="json",
         )
-        assert errors(response) == {
+        assert error_details(response) == {
             "alliance": [gettext("You can publish projects only for alliances your unit leads.")]
         }
         response = client.post(
@@ -198,49 +187,51 @@ class TestWrites:
             {"title": "x", "alliance": world["alliance"].pk, "category": "legal", "budget": "1e20"},
             format="json",
         )
-        assert set(errors(response)) == {"budget"}
+        assert set(error_details(response)) == {"budget"}
         response = client.post(
             PROJECTS,
             {"title": "", "alliance": world["alliance"].pk, "category": "x", "budget": "-5"},
             format="json",
         )
-        assert set(errors(response)) == {"title", "category", "budget"}
+        assert set(error_details(response)) == {"title", "category", "budget"}
 
     def test_owner_edits_co_organizer_only_the_amounts(self, world):
         ProjectParticipantFactory(
             project=world["project"], unit=world["member"], role="co_organizer"
         )
-        response = api(world, "lead_contact").patch(
+        response = client_as(world, "lead_contact").patch(
             detail(world), {"title": "新名字"}, format="json"
         )
         assert response.status_code == 200 and response.json()["title"] == "新名字"
-        member = api(world, "member_contact")
+        member = client_as(world, "member_contact")
         assert member.patch(detail(world), {"title": "x"}, format="json").status_code == 403
         response = member.patch(detail(world), {"contract_amount": "30000.00"}, format="json")
         assert response.status_code == 200 and response.json()["contract_amount"] == "30000.00"
         assert (
-            api(world, "stranger_contact")
+            client_as(world, "stranger_contact")
             .patch(detail(world), {"budget": "1"}, format="json")
             .status_code
             == 403
         )
-        history = api(world, "staff").get(detail(world, "history/")).json()
+        history = client_as(world, "staff").get(detail(world, "history/")).json()
         assert any(c["field"] == "contract_amount" for e in history for c in e["changes"])
 
     def test_transition_follows_the_table(self, world):
-        client = api(world, "lead_contact")
+        client = client_as(world, "lead_contact")
         response = client.post(detail(world, "transition/"), {"status": "completed"}, format="json")
-        assert errors(response) == {
+        assert error_details(response) == {
             "status": [
                 gettext("A project that is %(from)s cannot become %(to)s.")
                 % {"from": gettext("Open for claiming"), "to": gettext("Completed")}
             ]
         }
         assert set(
-            errors(client.post(detail(world, "transition/"), {"status": "nope"}, format="json"))
+            error_details(
+                client.post(detail(world, "transition/"), {"status": "nope"}, format="json")
+            )
         ) == {"status"}
         assert set(
-            errors(
+            error_details(
                 client.post(detail(world, "transition/"), {"status": "cancelled"}, format="json")
             )
         ) == {"comment"}
@@ -250,7 +241,7 @@ class TestWrites:
         assert response.status_code == 200 and response.json()["status"] == "in_progress"
         response = client.post(detail(world, "transition/"), {"status": "completed"}, format="json")
         assert response.json()["progress"] == 100 and response.json()["completed_at"]
-        other = api(world, "member_contact")
+        other = client_as(world, "member_contact")
         assert (
             other.post(
                 detail(world, "transition/"), {"status": "cancelled", "comment": "x"}
@@ -259,13 +250,13 @@ class TestWrites:
         )
 
     def test_progress_and_milestones(self, world):
-        client = api(world, "lead_contact")
+        client = client_as(world, "lead_contact")
         response = client.post(
             detail(world, "progress/"), {"progress": 55, "comment": "过半"}, format="json"
         )
         assert response.status_code == 200 and response.json()["progress"] == 55
         assert set(
-            errors(client.post(detail(world, "progress/"), {"progress": 101}, format="json"))
+            error_details(client.post(detail(world, "progress/"), {"progress": 101}, format="json"))
         ) == {"progress"}
         response = client.post(
             detail(world, "milestones/"), {"title": "中期", "due_on": "2026-11-01"}, format="json"
@@ -275,10 +266,12 @@ class TestWrites:
         response = client.post(detail(world, f"milestones/{milestone}/done/"), {}, format="json")
         assert response.status_code == 200 and response.json()["done_on"]
         assert set(
-            errors(client.post(detail(world, f"milestones/{milestone}/done/"), {}, format="json"))
+            error_details(
+                client.post(detail(world, f"milestones/{milestone}/done/"), {}, format="json")
+            )
         ) == {"done_on"}
         assert client.post(detail(world, "milestones/999999/done/"), {}).status_code == 404
-        stranger = api(world, "stranger_contact")
+        stranger = client_as(world, "stranger_contact")
         assert (
             stranger.post(detail(world, "progress/"), {"progress": 1}, format="json").status_code
             == 403
@@ -288,28 +281,30 @@ class TestWrites:
         demand = DemandFactory(unit=world["member"], region=world["region"], category="tax")
         body = {"demand": demand.pk, "alliance": world["alliance"].pk}
         assert (
-            api(world, "other_secretary")
+            client_as(world, "other_secretary")
             .post(PROJECTS + "from-demand/", body, format="json")
             .status_code
             == 403
         )
         assert (
-            api(world, "member_contact")
+            client_as(world, "member_contact")
             .post(PROJECTS + "from-demand/", body, format="json")
             .status_code
             == 403
         )
-        response = api(world, "secretary").post(PROJECTS + "from-demand/", body, format="json")
+        response = client_as(world, "secretary").post(
+            PROJECTS + "from-demand/", body, format="json"
+        )
         assert response.status_code == 201
         data = response.json()
         assert data["from_demand"] == demand.pk and data["title"] == demand.title
         assert data["category"] == "tax" and data["participant_count"] == 2
-        again = api(world, "staff").post(PROJECTS + "from-demand/", body, format="json")
-        assert set(errors(again)) == {"demand"}
+        again = client_as(world, "staff").post(PROJECTS + "from-demand/", body, format="json")
+        assert set(error_details(again)) == {"demand"}
 
     def test_activities_link_to_projects_through_the_api(self, world, region):
         project = world["project"]
-        client = api(world, "secretary")
+        client = client_as(world, "secretary")
         body = {
             "title": "项目活动",
             "activity_type": "forum",
@@ -320,7 +315,9 @@ class TestWrites:
             "party_member_count": 3,
             "project": project.pk,
         }
-        assert set(errors(client.post("/api/v1/activities/", body, format="json"))) == {"project"}
+        assert set(error_details(client.post("/api/v1/activities/", body, format="json"))) == {
+            "project"
+        }
         project.status = "in_progress"
         project.save()
         response = client.post("/api/v1/activities/", body, format="json")
@@ -341,20 +338,20 @@ class TestClaimsApi:
             "project": world["project"].pk,
             "role": "co_organizer",
         }
-        response = api(world, "member_contact").post(CLAIMS, body, format="json")
+        response = client_as(world, "member_contact").post(CLAIMS, body, format="json")
         assert response.status_code == 201
         claim = response.json()
         assert (
             claim["unit_name"] == "成员单位" and claim["can_withdraw"] and not claim["can_decide"]
         )
-        again = api(world, "member_contact").post(CLAIMS, body, format="json")
-        assert set(errors(again)) == {"project"}
-        lead = api(world, "lead_contact")
+        again = client_as(world, "member_contact").post(CLAIMS, body, format="json")
+        assert set(error_details(again)) == {"project"}
+        lead = client_as(world, "lead_contact")
         assert lead.get(CLAIMS, {"todo": "true"}).json()["count"] == 1
         response = lead.post(f"{CLAIMS}{claim['id']}/accept/")
         assert response.status_code == 200 and response.json()["status"] == "accepted"
         assert JointProject.objects.get(pk=world["project"].pk).status == "claimed"
-        assert set(errors(lead.post(f"{CLAIMS}{claim['id']}/accept/"))) == {"status"}
+        assert set(error_details(lead.post(f"{CLAIMS}{claim['id']}/accept/"))) == {"status"}
 
     @pytest.mark.parametrize(
         ("role", "status"),
@@ -371,7 +368,7 @@ class TestClaimsApi:
             by=world["users"]["member_contact"],
             project=world["project"],
         )
-        response = api(world, role).post(
+        response = client_as(world, role).post(
             f"{CLAIMS}{claim.pk}/decline/", {"reason": "名额已满"}, format="json"
         )
         assert response.status_code == status
@@ -383,7 +380,7 @@ class TestClaimsApi:
             project=world["project"],
         )
         # The claimer's side sees its claim but answers nothing: 403.
-        response = api(world, "member_contact").post(f"{CLAIMS}{claim.pk}/accept/")
+        response = client_as(world, "member_contact").post(f"{CLAIMS}{claim.pk}/accept/")
         assert response.status_code == 403
 
     def test_decline_needs_a_reason_and_withdraw_is_the_claimers(self, world):
@@ -392,19 +389,19 @@ class TestClaimsApi:
             by=world["users"]["member_contact"],
             project=world["project"],
         )
-        lead = api(world, "lead_contact")
-        assert set(errors(lead.post(f"{CLAIMS}{claim.pk}/decline/", {}, format="json"))) == {
+        lead = client_as(world, "lead_contact")
+        assert set(error_details(lead.post(f"{CLAIMS}{claim.pk}/decline/", {}, format="json"))) == {
             "reason"
         }
         assert set(
-            errors(lead.post(f"{CLAIMS}{claim.pk}/decline/", {"reason": " "}, format="json"))
+            error_details(lead.post(f"{CLAIMS}{claim.pk}/decline/", {"reason": " "}, format="json"))
         ) == {"reason"}
         assert lead.post(f"{CLAIMS}{claim.pk}/withdraw/").status_code == 403
-        response = api(world, "member_contact").post(f"{CLAIMS}{claim.pk}/withdraw/")
+        response = client_as(world, "member_contact").post(f"{CLAIMS}{claim.pk}/withdraw/")
         assert response.json()["status"] == "withdrawn"
 
     def test_invitations_and_resource_requests(self, world):
-        owner = api(world, "alliance_lead")
+        owner = client_as(world, "alliance_lead")
         response = owner.post(
             CLAIMS,
             {
@@ -427,9 +424,10 @@ class TestClaimsApi:
         )
         assert response.status_code == 201 and response.json()["unit"] == world["provider"].pk
         assert (
-            api(world, "stranger_contact").post(f"{CLAIMS}{invitation}/accept/").status_code == 200
+            client_as(world, "stranger_contact").post(f"{CLAIMS}{invitation}/accept/").status_code
+            == 200
         )
-        response = api(world, "member_contact").post(
+        response = client_as(world, "member_contact").post(
             CLAIMS,
             {
                 "kind": "project_invites_unit",
@@ -442,18 +440,20 @@ class TestClaimsApi:
         response = owner.post(
             CLAIMS, {"kind": "project_invites_unit", "project": world["project"].pk}, format="json"
         )
-        assert set(errors(response)) == {"unit"}
+        assert set(error_details(response)) == {"unit"}
 
     def test_demand_claims(self, world):
         demand = DemandFactory(unit=world["stranger"], region=world["region"], status="accepted")
-        response = api(world, "member_contact").post(
+        response = client_as(world, "member_contact").post(
             CLAIMS, {"kind": "unit_claims_demand", "demand": demand.pk}, format="json"
         )
         assert response.status_code == 201 and response.json()["demand_title"] == demand.title
         claim = response.json()["id"]
-        secretary = api(world, "secretary")
+        secretary = client_as(world, "secretary")
         assert secretary.get(CLAIMS, {"todo": "true"}).json()["count"] == 1
-        assert api(world, "other_secretary").post(f"{CLAIMS}{claim}/accept/").status_code == 404
+        assert (
+            client_as(world, "other_secretary").post(f"{CLAIMS}{claim}/accept/").status_code == 404
+        )
         assert secretary.post(f"{CLAIMS}{claim}/accept/").status_code == 200
         demand.refresh_from_db()
         assert demand.assignee_unit == world["member"]
@@ -478,10 +478,10 @@ class TestClaimsApi:
         )
         demand = DemandFactory(unit=world["stranger"], region=world["region"], status="accepted")
         claim_create(kind="unit_claims_demand", by=world["users"]["alliance_lead"], demand=demand)
-        assert api(world, role).get(CLAIMS).json()["count"] == visible
+        assert client_as(world, role).get(CLAIMS).json()["count"] == visible
 
     def test_list_query_count_does_not_grow_with_rows(self, world, django_assert_num_queries):
-        client = api(world, "lead_contact")
+        client = client_as(world, "lead_contact")
         claim_create(
             kind="unit_claims_project",
             by=world["users"]["member_contact"],

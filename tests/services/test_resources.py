@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from services.actions.resources import (
     resource_offer_create,
@@ -14,13 +13,13 @@ from services.actions.resources import (
     resource_offer_withdraw,
 )
 from services.models import ResourceOffer
-from tests.conftest import _client_for
 from tests.factories import (
     MemberUnitFactory,
     ResourceOfferFactory,
     SubdistrictFactory,
     UserFactory,
 )
+from tests.helpers import client_as, titles
 
 pytestmark = pytest.mark.django_db
 
@@ -70,18 +69,9 @@ def page_client(client, world, role):
     return client
 
 
-def api_client(world, role) -> APIClient:
-    return APIClient() if role == "anonymous" else _client_for(world["users"][role])
-
-
 def attrs(response) -> set[str]:
     assert response.status_code == 400, response.json()
     return {error["attr"].split(".")[0] for error in response.json()["errors"]}
-
-
-def titles(response) -> set[str]:
-    assert response.status_code == 200
-    return {row["title"] for row in response.json()["results"]}
 
 
 # --- actions ------------------------------------------------------------------------------------
@@ -333,7 +323,7 @@ class TestApi:
         ],
     )
     def test_who_reads_and_writes(self, world, role, read, create, patch_mine, patch_other):
-        api = api_client(world, role)
+        api = client_as(world, role)
         assert api.get(API).status_code == read
         assert api.get(f"{API}{world['venue'].pk}/").status_code == read
         data = {"category": "volunteers", "title": "志愿者服务队"}
@@ -347,7 +337,7 @@ class TestApi:
         assert api.delete(f"{API}{world['venue'].pk}/").status_code in {401, 405}
 
     def test_contact_creates_for_their_own_unit(self, world):
-        api = api_client(world, "contact")
+        api = client_as(world, "contact")
         response = api.post(API, {"category": "funding", "title": "扶持资金"})
         assert response.status_code == 201, response.json()
         body = response.json()
@@ -355,7 +345,7 @@ class TestApi:
         assert body["is_active"] is True
 
     def test_refused_fields(self, world):
-        contact, staff = api_client(world, "contact"), api_client(world, "staff")
+        contact, staff = client_as(world, "contact"), client_as(world, "staff")
         base = {"category": "venue", "title": "x"}
         assert attrs(
             contact.post(
@@ -370,7 +360,7 @@ class TestApi:
         assert attrs(contact.patch(url, {"unit": world["stranger"].pk})) == {"unit"}
 
     def test_withdraw_restore_and_history(self, world):
-        contact, other = api_client(world, "contact"), api_client(world, "other_contact")
+        contact, other = client_as(world, "contact"), client_as(world, "other_contact")
         url = f"{API}{world['venue'].pk}/"
         assert other.post(f"{url}withdraw/").status_code == 403
         response = contact.post(f"{url}withdraw/")
@@ -378,13 +368,13 @@ class TestApi:
         assert attrs(contact.post(f"{url}withdraw/")) == {"is_active"}
         assert contact.post(f"{url}restore/").json()["is_active"] is True
         assert contact.get(f"{url}history/").status_code == 403
-        history = api_client(world, "staff").get(f"{url}history/")
+        history = client_as(world, "staff").get(f"{url}history/")
         assert (
             history.status_code == 200 and len(history.json()) == 3
         )  # created, withdrawn, restored
 
     def test_filters(self, world):
-        api = api_client(world, "secretary")
+        api = client_as(world, "secretary")
         assert titles(api.get(API, {"region": "310112102"})) == {"法律顾问"}
         assert titles(api.get(API, {"category": "equipment"})) == {"旧投影仪"}
         assert titles(api.get(API, {"available_on": "2026-11-30", "active": "true"})) == {
@@ -396,7 +386,7 @@ class TestApi:
 
     def test_query_count_does_not_grow_with_the_offers(self, world, django_assert_num_queries):
         ResourceOffer.objects.all().delete()
-        api = api_client(world, "contact")
+        api = client_as(world, "contact")
         ResourceOfferFactory(unit=world["mine"])
         # token with its user, count, the page.
         with django_assert_num_queries(3):

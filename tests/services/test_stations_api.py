@@ -28,9 +28,9 @@ def world(region):
 
 @pytest.fixture
 def contact_api(world):
-    from tests.conftest import _client_for
+    from tests.helpers import client_for
 
-    return _client_for(world["contact"])
+    return client_for(world["contact"])
 
 
 def listed(response) -> set[str]:
