@@ -10,6 +10,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.settings import api_settings
 
 from portal.celery_app import app as celery_app
+from portal.core.cache import cache_status
 from portal.core.outbox import pending_counts
 from portal.notifications.selectors import unread_notification_count, unread_notifications
 
@@ -53,6 +54,8 @@ def healthz(request):
 def readyz(request):
     """Ready to serve: 200 only when both the database and the broker answer, else 503 naming which failed.
 
+    The cache is reported too, `degraded` when its Redis does not answer; that is no reason to take
+    the process out of service (pages and the API work without it, see portal.core.cache).
     `pending` counts the outboxes (mail not yet sent, tasks the broker has not taken): worth an
     alert when it grows, but no reason to take the process out of service.
     """
@@ -60,7 +63,8 @@ def readyz(request):
     ready = all(checks.values())
     body = {
         "status": "ok" if ready else "unavailable",
-        "checks": {k: "ok" if v else "error" for k, v in checks.items()},
+        "checks": {k: "ok" if v else "error" for k, v in checks.items()}
+        | {"cache": cache_status()},
         "pending": _pending() if checks["database"] else None,
     }
     return JsonResponse(body, status=200 if ready else 503)

@@ -7,6 +7,8 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.cache import failsafe
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 (VAR_DIR / "staticfiles").mkdir(parents=True, exist_ok=True)
@@ -97,7 +99,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# A Redis cache fails over to per-process memory while Redis does not answer (portal/core/cache.py).
+CACHES = {
+    "default": failsafe(
+        env.cache("CACHE_URL", default="locmemcache://"),
+        timeout=env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+    )
+}
+CACHE_RETRY_SECONDS = env.int("CACHE_RETRY_SECONDS", default=30)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -14,7 +14,7 @@ def test_healthz_answers_while_the_process_runs(client):
 def test_readyz_is_200_when_the_configured_database_and_broker_answer(client):
     response = client.get("/readyz")
     assert response.status_code == 200, response.json()
-    assert response.json()["checks"] == {"database": "ok", "broker": "ok"}
+    assert response.json()["checks"] == {"database": "ok", "broker": "ok", "cache": "ok"}
 
 
 @pytest.mark.django_db
@@ -25,7 +25,7 @@ def test_readyz_is_503_naming_the_broker_when_it_cannot_be_reached(client, monke
     monkeypatch.setattr(views, "celery_app", Celery("unreachable", broker="redis://127.0.0.1:9/0"))
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json()["checks"] == {"database": "ok", "broker": "error"}
+    assert response.json()["checks"] == {"database": "ok", "broker": "error", "cache": "ok"}
 
 
 def test_an_unknown_api_address_answers_json_404_in_chinese(client):
