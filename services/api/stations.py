@@ -84,6 +84,9 @@ class StationSerializer(serializers.ModelSerializer):
         coerce_to_string=False,
         allow_null=True,
         required=False,
+        # Bounds before validate() rounds: 1e30 would make quantize() raise (issue 23.3).
+        min_value=Decimal(-90),
+        max_value=Decimal(90),
         help_text=_("WGS-84 degrees, 3–54 (inside China); give both coordinates or neither."),
     )
     longitude = serializers.DecimalField(
@@ -92,6 +95,8 @@ class StationSerializer(serializers.ModelSerializer):
         coerce_to_string=False,
         allow_null=True,
         required=False,
+        min_value=Decimal(-180),
+        max_value=Decimal(180),
         help_text=_("WGS-84 degrees, 73–136 (inside China); give both coordinates or neither."),
     )
     services = ServiceReferenceField(

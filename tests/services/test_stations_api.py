@@ -206,6 +206,15 @@ class TestWrite:
         response = staff_api.patch(url, {"latitude": 31.2, "longitude": 121.4})
         assert response.status_code == 200 and response.json()["longitude"] == 121.4
 
+    @pytest.mark.parametrize("value", [1e30, "1E+30", 2.06e244, -1e30])
+    def test_huge_coordinates_are_refused_by_name_not_a_500(self, staff_api, world, region, value):
+        # issue 23.3: quantize() raised decimal.InvalidOperation on these.
+        url = f"{STATIONS}{world['no_point'].pk}/"
+        for name in ("latitude", "longitude"):
+            response = staff_api.patch(url, {name: value}, format="json")
+            assert response.status_code == 400 and name in attrs(response)
+            assert name in attrs(staff_api.post(STATIONS, payload(region, **{name: value})))
+
     def test_staff_update_services_in_one_history_record(self, staff_api, world):
         station = world["public"]
         before = station.history.count()
