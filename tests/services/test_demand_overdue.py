@@ -176,10 +176,11 @@ def test_the_reminders_wait_in_the_outbox_while_the_mail_server_is_down(
 ):
     from portal.core.outbox import mail_send
     from portal.notifications.models import OutgoingMail
-    from tests.notifications.test_mail_outbox import closed_port, use_smtp
+    from tests.helpers import free_port
+    from tests.notifications.test_mail_outbox import use_smtp
 
     time_machine.move_to(MONDAY, tick=False)
-    use_smtp(settings, closed_port())
+    use_smtp(settings, free_port())
     result = demands_mark_overdue()
     assert (result.reminded, result.mails) == (3, 2)
     # The first send found the server away; the run left the other mail for the next one.
