@@ -33,7 +33,7 @@ def send_after_commit(
     is down fails nothing (the outbox tries again). `attachments` are (filename, content, mimetype)
     triples.
     """
-    recipients = [to] if isinstance(to, str) else [address for address in to if address]
+    recipients = [address for address in ([to] if isinstance(to, str) else to) if address]
     if not recipients:
         return
     with translation.override(settings.LANGUAGE_CODE):

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.choices import UnitStatus
+from portal.accounts.selectors import region_handlers, unit_contacts
 from portal.core.decisions import record_decision, required_reason
 from portal.core.mail import absolute_url
 from portal.core.scoping import VIEW
@@ -47,10 +48,8 @@ from ..selectors.claims import (
 )
 from ..selectors.projects import (
     can_handle_demand,
-    demand_handler_users,
     is_project_owner,
     project_owner_users,
-    unit_contacts,
 )
 from .projects import CLAIMABLE_STATUSES, project_claimed_if_open, project_event, tell_users
 
@@ -119,7 +118,7 @@ def _side_users(claim: Claim, *, initiators: bool) -> list:
         return unit_contacts([claim.unit_id])
     if claim.project_id:
         return project_owner_users(claim.project)
-    return demand_handler_users(claim.demand)
+    return region_handlers(claim.demand.region)
 
 
 def tell_claim_initiators(claim: Claim, *, template: str, by, base_url: str | None) -> None:

@@ -35,7 +35,12 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from members.choices import UnitStatus
-from portal.accounts.choices import Role
+from portal.accounts.selectors import (
+    region_handlers,
+    regions_handlers,
+    unit_contacts,
+    unit_contacts_by_unit,
+)
 from portal.core.mail import absolute_url, send_after_commit
 from portal.core.outbox import mails_store
 from portal.notifications.actions import notify
@@ -509,41 +514,12 @@ def demand_attachments_add(
 # --- whom to tell -------------------------------------------------------------------------------
 
 
-def _ancestor_paths(region) -> list[str]:
-    parts = [p for p in region.path.split("/") if p]
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
-def region_handlers(region) -> list[User]:
-    """The active secretaries whose region holds `region`; if there are none, the district staff."""
-    from portal.accounts.models import User
-
-    secretaries = list(
-        User.objects.filter(
-            role=Role.STREET_SECRETARY, is_active=True, region__path__in=_ancestor_paths(region)
-        ).order_by("pk")
-    )
-    if secretaries:
-        return secretaries
-    return list(User.objects.filter(role=Role.DISTRICT_STAFF, is_active=True).order_by("pk"))
-
-
-def _unit_contacts(unit_id: int | None) -> list[User]:
-    if unit_id is None:
-        return []
-    from portal.accounts.models import User
-
-    return list(
-        User.objects.filter(role=Role.UNIT_CONTACT, unit_id=unit_id, is_active=True).order_by("pk")
-    )
-
-
 def raiser_users(demand: Demand) -> list[User]:
     """The accounts that raised the demand: whoever entered it and the raising unit's contacts."""
     users = []
     if demand.created_by_id and demand.created_by.is_active:
         users.append(demand.created_by)
-    users.extend(u for u in _unit_contacts(demand.unit_id) if u.pk != demand.created_by_id)
+    users.extend(u for u in unit_contacts([demand.unit_id]) if u.pk != demand.created_by_id)
     return users
 
 
@@ -552,7 +528,7 @@ def assignee_users(demand: Demand) -> list[User]:
     users = []
     if demand.assignee_id and demand.assignee.is_active:
         users.append(demand.assignee)
-    users.extend(u for u in _unit_contacts(demand.assignee_unit_id) if u.pk != demand.assignee_id)
+    users.extend(u for u in unit_contacts([demand.assignee_unit_id]) if u.pk != demand.assignee_id)
     return users
 
 
@@ -719,7 +695,7 @@ def demand_create(
     _store_attachments(demand, attachments, extensions, by=by)
     _tell(
         demand=demand,
-        users=_unit_contacts(demand.unit_id),
+        users=unit_contacts([demand.unit_id]),
         template="demand_received",
         title=_site_text(lambda: _("Demand received: %(title)s") % {"title": demand.title}),
         context={},
@@ -1205,42 +1181,23 @@ def _mark(today: datetime.date, result: OverdueResult) -> None:
 
 def _overdue_recipients(demands: Sequence[Demand]) -> dict[int, list[User]]:
     """Whom to remind of each demand: the assignee, else the handling unit's contacts, else the
-    secretaries of its region (else district staff). A fixed number of queries."""
-    from portal.accounts.models import User
-
+    handlers of its region (portal.accounts.selectors.region_handlers). A fixed number of queries."""
     contacts: dict[int, list[User]] = {}
     unit_ids = {d.assignee_unit_id for d in demands if d.assignee_unit_id}
     for chunk in _chunks(sorted(unit_ids)):
-        for user in User.objects.filter(
-            role=Role.UNIT_CONTACT, is_active=True, unit_id__in=chunk
-        ).order_by("pk"):
-            contacts.setdefault(user.unit_id, []).append(user)
-    secretaries = None
-    staff = None
+        contacts.update(unit_contacts_by_unit(chunk))
     result: dict[int, list[User]] = {}
+    unhandled = []
     for demand in demands:
         if demand.assignee_id and demand.assignee.is_active:
             result[demand.pk] = [demand.assignee]
-            continue
-        if contacts.get(demand.assignee_unit_id):
+        elif contacts.get(demand.assignee_unit_id):
             result[demand.pk] = contacts[demand.assignee_unit_id]
-            continue
-        if secretaries is None:
-            secretaries = list(
-                User.objects.filter(
-                    role=Role.STREET_SECRETARY, is_active=True, region__isnull=False
-                )
-                .select_related("region")
-                .order_by("pk")
-            )
-        covering = [s for s in secretaries if demand.region.path.startswith(s.region.path)]
-        if not covering:
-            if staff is None:
-                staff = list(
-                    User.objects.filter(role=Role.DISTRICT_STAFF, is_active=True).order_by("pk")
-                )
-            covering = staff
-        result[demand.pk] = covering
+        else:
+            unhandled.append(demand)
+    handlers = regions_handlers(demand.region for demand in unhandled)
+    for demand in unhandled:
+        result[demand.pk] = handlers[demand.region_id]
     return result
 
 

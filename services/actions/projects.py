@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from alliances.choices import AllianceStatus
 from members.choices import UnitStatus
+from portal.accounts.selectors import unit_contacts
 from portal.core.decisions import record_decision
 from portal.core.mail import absolute_url, send_after_commit
 from portal.notifications.actions import notify
@@ -705,8 +706,6 @@ def project_from_demand(
             project=project, to=ProjectStatus.OPEN, by=by, base_url=base_url
         )
     if unit is not None:
-        from ..selectors.projects import unit_contacts
-
         tell_users(
             users=unit_contacts([unit.pk]),
             template="services/email/project_from_demand",
