@@ -28,6 +28,7 @@ from portal.accounts.selectors import region_handlers, unit_contacts
 from portal.core.decisions import record_decision, required_reason
 from portal.core.mail import absolute_url
 from portal.core.scoping import VIEW
+from portal.notifications.actions import tell
 
 from ..choices import (
     DEMAND_OPEN_STATUSES,
@@ -51,7 +52,7 @@ from ..selectors.projects import (
     is_project_owner,
     project_owner_users,
 )
-from .projects import CLAIMABLE_STATUSES, project_claimed_if_open, project_event, tell_users
+from .projects import CLAIMABLE_STATUSES, project_claimed_if_open, project_event
 
 if TYPE_CHECKING:
     from members.models import MemberUnit
@@ -122,7 +123,7 @@ def _side_users(claim: Claim, *, initiators: bool) -> list:
 
 
 def tell_claim_initiators(claim: Claim, *, template: str, by, base_url: str | None) -> None:
-    tell_users(
+    tell(
         users=_side_users(claim, initiators=True),
         template=f"services/email/{template}",
         context=_claim_context(claim, base_url),
@@ -133,7 +134,7 @@ def tell_claim_initiators(claim: Claim, *, template: str, by, base_url: str | No
 
 
 def _tell_deciders(claim: Claim, *, template: str, by, base_url: str | None) -> None:
-    tell_users(
+    tell(
         users=_side_users(claim, initiators=False),
         template=f"services/email/{template}",
         context=_claim_context(claim, base_url),

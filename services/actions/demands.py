@@ -16,7 +16,7 @@ import datetime
 import os
 import uuid
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +43,7 @@ from portal.accounts.selectors import (
 )
 from portal.core.mail import absolute_url, send_after_commit
 from portal.core.outbox import mails_store
-from portal.notifications.actions import notify
+from portal.notifications.actions import tell
 
 from ..choices import (
     DEFAULT_DUE_DAYS,
@@ -532,16 +532,6 @@ def assignee_users(demand: Demand) -> list[User]:
     return users
 
 
-def _emails(users: Iterable[User], *extra: str) -> list[str]:
-    seen, result = set(), []
-    for address in [u.email for u in users] + list(extra):
-        address = (address or "").strip()
-        if address and address.lower() not in seen:
-            seen.add(address.lower())
-            result.append(address)
-    return result
-
-
 def _site_text(func) -> str:
     """`func()` in the site's language: notices and mail are Chinese, whoever's request caused them."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -559,24 +549,23 @@ def _tell(
     extra_emails: Sequence[str] = (),
     mail: bool = True,
 ) -> None:
-    """An in-portal notification to `users` and (after the commit) one e-mail to them all."""
+    """Tell `users` about `demand` (`tell`: a notification each, and one mail after the commit) and
+    mail `extra_emails` that none of them has: a resident without an account gets the same news
+    without a link they cannot open."""
     url = demand.get_absolute_url()
-    notify(users=users, title=title, body=demand.title, url=url)
+    context = {"demand": demand, "url": absolute_url(url, base_url), **context}
+    template = f"services/email/{template}"
+    told = tell(users, template, context, url, mail, title=title, body=demand.title, together=True)
     if not mail:
         return
-    context = {
-        "demand": demand,
-        "url": absolute_url(url, base_url),
-        **context,
-    }
-    send_after_commit(template=f"services/email/{template}", context=context, to=_emails(users))
-    known = {address.lower() for address in _emails(users)}
-    outsiders = [a for a in _emails([], *extra_emails) if a.lower() not in known]
-    if outsiders:
-        # Someone without an account (a resident): the same news without a link they cannot open.
-        send_after_commit(
-            template=f"services/email/{template}", context={**context, "url": ""}, to=outsiders
+    known = {user.email.strip().lower() for user in told if user.email}
+    outsiders = list(
+        dict.fromkeys(
+            a.strip() for a in extra_emails if a.strip() and a.strip().lower() not in known
         )
+    )
+    if outsiders:
+        send_after_commit(template=template, context={**context, "url": ""}, to=outsiders)
 
 
 # --- raise and correct --------------------------------------------------------------------------
@@ -702,11 +691,15 @@ def demand_create(
         base_url=base_url,
         extra_emails=[demand.contact_email] if demand.contact_email else [],
     )
-    notify(
-        users=[u for u in region_handlers(demand.region) if by is None or u.pk != by.pk],
+    tell(
+        region_handlers(demand.region),
+        None,
+        {},
+        demand.get_absolute_url(),
+        mail=False,
         title=_site_text(lambda: _("New demand: %(title)s") % {"title": demand.title}),
         body=demand.description[:500],
-        url=demand.get_absolute_url(),
+        exclude=by,
     )
     return demand
 
@@ -942,11 +935,14 @@ def _tell_about(demand: Demand, *, event: DemandEvent, action: str, by: User, ba
     title = _site_text(lambda: _("%(title)s: %(what)s") % {"title": demand.title, "what": kind})
     context = {"event": event, "kind": kind, "status": _site_text(demand.get_status_display)}
     if action == "comment":
-        notify(
-            users=others([*raiser_users(demand), *assignee_users(demand)]),
+        tell(
+            others([*raiser_users(demand), *assignee_users(demand)]),
+            None,
+            {},
+            demand.get_absolute_url(),
+            mail=False,
             title=title,
             body=event.comment[:500],
-            url=demand.get_absolute_url(),
         )
         return
     if action != "rate" and action != "reopen":
