@@ -9,25 +9,18 @@ from portal.accounts.selectors import (
     unit_contacts_by_unit,
 )
 from portal.regions.choices import RegionLevel
-from tests.factories import (
-    MemberUnitFactory,
-    RegionFactory,
-    SecretaryFactory,
-    StaffFactory,
-    SubdistrictFactory,
-    UserFactory,
-)
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
 
 def test_unit_contacts_are_the_active_contacts_of_the_units_only():
-    unit, other = MemberUnitFactory(), MemberUnitFactory()
-    first = UserFactory(unit=unit)
-    UserFactory(unit=unit, is_active=False)
-    second = UserFactory(unit=unit)
-    elsewhere = UserFactory(unit=other)
-    UserFactory(unit=MemberUnitFactory())
+    unit, other = f.MemberUnitFactory(), f.MemberUnitFactory()
+    first = f.UserFactory(unit=unit)
+    f.UserFactory(unit=unit, is_active=False)
+    second = f.UserFactory(unit=unit)
+    elsewhere = f.UserFactory(unit=other)
+    f.UserFactory(unit=f.MemberUnitFactory())
 
     assert unit_contacts([unit.pk, None]) == [first, second]
     assert unit_contacts([unit.pk, other.pk]) == [first, second, elsewhere]
@@ -39,24 +32,24 @@ def test_unit_contacts_are_the_active_contacts_of_the_units_only():
 
 
 def test_region_handlers_are_the_secretaries_of_the_region_and_those_above_it():
-    street = SubdistrictFactory()
-    own = SecretaryFactory(region=street)
-    SecretaryFactory(region=street, is_active=False)
-    SecretaryFactory(region=SubdistrictFactory(parent=street.parent))
-    StaffFactory()
+    street = f.SubdistrictFactory()
+    own = f.SecretaryFactory(region=street)
+    f.SecretaryFactory(region=street, is_active=False)
+    f.SecretaryFactory(region=f.SubdistrictFactory(parent=street.parent))
+    f.StaffFactory()
 
     assert region_handlers(street) == [own]
-    community = RegionFactory(level=RegionLevel.COMMUNITY, parent=street)
+    community = f.RegionFactory(level=RegionLevel.COMMUNITY, parent=street)
     assert region_handlers(community) == [own]
     assert regions_handlers([community]) == {community.pk: [own]}
 
 
 def test_without_a_secretary_the_active_district_staff_handle_the_region():
-    street = SubdistrictFactory()
-    SecretaryFactory(region=SubdistrictFactory(parent=street.parent))
-    staff = StaffFactory()
-    StaffFactory(is_active=False)
-    UserFactory()
+    street = f.SubdistrictFactory()
+    f.SecretaryFactory(region=f.SubdistrictFactory(parent=street.parent))
+    staff = f.StaffFactory()
+    f.StaffFactory(is_active=False)
+    f.UserFactory()
 
     assert region_handlers(street) == [staff]
 
@@ -64,9 +57,9 @@ def test_without_a_secretary_the_active_district_staff_handle_the_region():
 def test_regions_handlers_answers_the_same_for_many_regions_in_two_queries(
     django_assert_num_queries,
 ):
-    covered, uncovered = SubdistrictFactory(), SubdistrictFactory()
-    secretary = SecretaryFactory(region=covered)
-    staff = StaffFactory()
+    covered, uncovered = f.SubdistrictFactory(), f.SubdistrictFactory()
+    secretary = f.SecretaryFactory(region=covered)
+    staff = f.StaffFactory()
 
     with django_assert_num_queries(2):
         handlers = regions_handlers([covered, uncovered])
