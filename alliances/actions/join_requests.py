@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from members.choices import UnitStatus
 from members.models import MemberUnit
+from portal.accounts.selectors import unit_contacts
 from portal.core.decisions import record_decision, required_reason
 from portal.core.mail import absolute_url, send_after_commit
 
@@ -22,21 +23,6 @@ if TYPE_CHECKING:
     from members.models import Registration
     from portal.accounts.models import User
 from .memberships import membership_add
-
-
-def unit_contact_emails(unit_id: int | None) -> list[str]:
-    """The addresses of a unit's active contacts."""
-    if unit_id is None:
-        return []
-    from portal.accounts.choices import Role
-    from portal.accounts.models import User
-
-    return list(
-        User.objects.filter(role=Role.UNIT_CONTACT, unit_id=unit_id, is_active=True)
-        .exclude(email="")
-        .order_by("pk")
-        .values_list("email", flat=True)
-    )
 
 
 def _join_request_mail(
@@ -102,7 +88,7 @@ def join_request_create(
     _join_request_mail(
         template="join_request_new",
         join_request=join_request,
-        to=unit_contact_emails(alliance.lead_unit_id),
+        to=[user.email for user in unit_contacts([alliance.lead_unit_id])],
         base_url=base_url,
     )
     return join_request
@@ -146,7 +132,7 @@ def join_request_accept(
     _join_request_mail(
         template="join_request_accepted",
         join_request=join_request,
-        to=unit_contact_emails(join_request.unit_id),
+        to=[user.email for user in unit_contacts([join_request.unit_id])],
         base_url=base_url,
     )
     return join_request
@@ -163,7 +149,7 @@ def join_request_decline(
     _join_request_mail(
         template="join_request_declined",
         join_request=join_request,
-        to=unit_contact_emails(join_request.unit_id),
+        to=[user.email for user in unit_contacts([join_request.unit_id])],
         base_url=base_url,
     )
     return join_request

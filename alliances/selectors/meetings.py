@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from portal.accounts.choices import Role
+from portal.accounts.selectors import unit_contacts_by_unit
 from portal.core.scoping import VIEW
 
 from ..choices import AllianceStatus, MeetingCadence, MeetingStatus, Rsvp
@@ -51,16 +50,10 @@ def meeting_reminder_recipients_by_meeting(meetings: list[Meeting]) -> dict[int,
     for meeting_id, unit_id in invited:
         units_by_meeting.setdefault(meeting_id, set()).add(unit_id)
     all_units = set().union(*units_by_meeting.values()) if units_by_meeting else set()
-    contacts_by_unit: dict[int, list[User]] = {}
-    if all_units:
-        contacts = (
-            get_user_model()
-            .objects.filter(role=Role.UNIT_CONTACT, is_active=True, unit_id__in=all_units)
-            .exclude(email="")
-            .order_by("id")
-        )
-        for user in contacts:
-            contacts_by_unit.setdefault(user.unit_id, []).append(user)
+    contacts_by_unit = {
+        unit_id: [user for user in users if user.email]
+        for unit_id, users in unit_contacts_by_unit(all_units).items()
+    }
     recipients: dict[int, list[User]] = {}
     for meeting in meetings:
         contacts = sorted(
@@ -79,17 +72,11 @@ def meeting_reminder_recipients_by_meeting(meetings: list[Meeting]) -> dict[int,
 
 def unit_contact_emails(unit_ids) -> dict[int, list[str]]:
     """The e-mail addresses of the active contacts of each unit, by unit id."""
-    emails: dict[int, list[str]] = {}
-    contacts = (
-        get_user_model()
-        .objects.filter(role=Role.UNIT_CONTACT, is_active=True, unit_id__in=unit_ids)
-        .exclude(email="")
-        .values_list("unit_id", "email")
-        .order_by("id")
-    )
-    for unit_id, email in contacts:
-        emails.setdefault(unit_id, []).append(email)
-    return emails
+    return {
+        unit_id: emails
+        for unit_id, users in unit_contacts_by_unit(unit_ids).items()
+        if (emails := [user.email for user in users if user.email])
+    }
 
 
 def _invitation_count(**conditions) -> Coalesce:

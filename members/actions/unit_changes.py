@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from alliances.actions.join_requests import unit_contact_emails
 from portal.accounts.models import User
+from portal.accounts.selectors import unit_contacts
 from portal.core.decisions import record_decision, required_reason
 from portal.core.mail import send_after_commit
 
@@ -131,11 +131,11 @@ def unit_change_approve(*, change: UnitChange, by: User) -> UnitChange:
             {"credit_code": _("This credit code already belongs to another member unit.")}
         ) from exc
     record_decision(change, by=by, status=ChangeStatus.APPROVED)
-    for email in unit_contact_emails(unit.pk):
+    for contact in unit_contacts([unit.pk]):
         send_after_commit(
             template="members/email/unit_change_approved",
             context={"change": change, "unit": unit},
-            to=email,
+            to=contact.email,
         )
     return change
 
@@ -146,10 +146,10 @@ def unit_change_reject(*, change: UnitChange, by: User, reason: str) -> UnitChan
     reason = required_reason(reason, _("Give the reason for the rejection."))
     change = _lock_pending_change(change)
     record_decision(change, by=by, status=ChangeStatus.REJECTED, reject_reason=reason)
-    for email in unit_contact_emails(change.unit_id):
+    for contact in unit_contacts([change.unit_id]):
         send_after_commit(
             template="members/email/unit_change_rejected",
             context={"change": change, "unit": change.unit},
-            to=email,
+            to=contact.email,
         )
     return change

@@ -24,19 +24,20 @@ def send_after_commit(
     context: dict[str, Any],
     to: str | list[str],
     attachments: list[tuple[str, str | bytes, str]] | None = None,
+    language: str | None = None,
 ) -> None:
     """Render `<template>_subject.txt` and `<template>.txt` now, send after the commit.
 
     `template` is a path without extension, e.g. "members/email/registration_confirm". Mail is
-    in the site's language (Chinese), whoever's request caused it. The mail is written to the
+    in the site's language (Chinese) unless `language` is given, whoever's request caused it. The mail is written to the
     outbox in the caller's transaction: nothing is sent if it rolls back, and a mail server that
     is down fails nothing (the outbox tries again). `attachments` are (filename, content, mimetype)
     triples.
     """
-    recipients = [to] if isinstance(to, str) else [address for address in to if address]
+    recipients = [address for address in ([to] if isinstance(to, str) else to) if address]
     if not recipients:
         return
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}.txt", context)
     mail_store(recipients=recipients, subject=subject, body=body, attachments=attachments)

@@ -24,9 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.choices import UnitStatus
+from portal.accounts.selectors import region_handlers, unit_contacts
 from portal.core.decisions import record_decision, required_reason
 from portal.core.mail import absolute_url
 from portal.core.scoping import VIEW
+from portal.notifications.actions import tell
 
 from ..choices import (
     DEMAND_OPEN_STATUSES,
@@ -47,12 +49,10 @@ from ..selectors.claims import (
 )
 from ..selectors.projects import (
     can_handle_demand,
-    demand_handler_users,
     is_project_owner,
     project_owner_users,
-    unit_contacts,
 )
-from .projects import CLAIMABLE_STATUSES, project_claimed_if_open, project_event, tell_users
+from .projects import CLAIMABLE_STATUSES, project_claimed_if_open, project_event
 
 if TYPE_CHECKING:
     from members.models import MemberUnit
@@ -119,11 +119,11 @@ def _side_users(claim: Claim, *, initiators: bool) -> list:
         return unit_contacts([claim.unit_id])
     if claim.project_id:
         return project_owner_users(claim.project)
-    return demand_handler_users(claim.demand)
+    return region_handlers(claim.demand.region)
 
 
 def tell_claim_initiators(claim: Claim, *, template: str, by, base_url: str | None) -> None:
-    tell_users(
+    tell(
         users=_side_users(claim, initiators=True),
         template=f"services/email/{template}",
         context=_claim_context(claim, base_url),
@@ -134,7 +134,7 @@ def tell_claim_initiators(claim: Claim, *, template: str, by, base_url: str | No
 
 
 def _tell_deciders(claim: Claim, *, template: str, by, base_url: str | None) -> None:
-    tell_users(
+    tell(
         users=_side_users(claim, initiators=False),
         template=f"services/email/{template}",
         context=_claim_context(claim, base_url),

@@ -16,7 +16,7 @@ import datetime
 import os
 import uuid
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -35,10 +35,15 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from members.choices import UnitStatus
-from portal.accounts.choices import Role
+from portal.accounts.selectors import (
+    region_handlers,
+    regions_handlers,
+    unit_contacts,
+    unit_contacts_by_unit,
+)
 from portal.core.mail import absolute_url, send_after_commit
 from portal.core.outbox import mails_store
-from portal.notifications.actions import notify
+from portal.notifications.actions import tell
 
 from ..choices import (
     DEFAULT_DUE_DAYS,
@@ -509,41 +514,12 @@ def demand_attachments_add(
 # --- whom to tell -------------------------------------------------------------------------------
 
 
-def _ancestor_paths(region) -> list[str]:
-    parts = [p for p in region.path.split("/") if p]
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
-def region_handlers(region) -> list[User]:
-    """The active secretaries whose region holds `region`; if there are none, the district staff."""
-    from portal.accounts.models import User
-
-    secretaries = list(
-        User.objects.filter(
-            role=Role.STREET_SECRETARY, is_active=True, region__path__in=_ancestor_paths(region)
-        ).order_by("pk")
-    )
-    if secretaries:
-        return secretaries
-    return list(User.objects.filter(role=Role.DISTRICT_STAFF, is_active=True).order_by("pk"))
-
-
-def _unit_contacts(unit_id: int | None) -> list[User]:
-    if unit_id is None:
-        return []
-    from portal.accounts.models import User
-
-    return list(
-        User.objects.filter(role=Role.UNIT_CONTACT, unit_id=unit_id, is_active=True).order_by("pk")
-    )
-
-
 def raiser_users(demand: Demand) -> list[User]:
     """The accounts that raised the demand: whoever entered it and the raising unit's contacts."""
     users = []
     if demand.created_by_id and demand.created_by.is_active:
         users.append(demand.created_by)
-    users.extend(u for u in _unit_contacts(demand.unit_id) if u.pk != demand.created_by_id)
+    users.extend(u for u in unit_contacts([demand.unit_id]) if u.pk != demand.created_by_id)
     return users
 
 
@@ -552,18 +528,8 @@ def assignee_users(demand: Demand) -> list[User]:
     users = []
     if demand.assignee_id and demand.assignee.is_active:
         users.append(demand.assignee)
-    users.extend(u for u in _unit_contacts(demand.assignee_unit_id) if u.pk != demand.assignee_id)
+    users.extend(u for u in unit_contacts([demand.assignee_unit_id]) if u.pk != demand.assignee_id)
     return users
-
-
-def _emails(users: Iterable[User], *extra: str) -> list[str]:
-    seen, result = set(), []
-    for address in [u.email for u in users] + list(extra):
-        address = (address or "").strip()
-        if address and address.lower() not in seen:
-            seen.add(address.lower())
-            result.append(address)
-    return result
 
 
 def _site_text(func) -> str:
@@ -583,24 +549,23 @@ def _tell(
     extra_emails: Sequence[str] = (),
     mail: bool = True,
 ) -> None:
-    """An in-portal notification to `users` and (after the commit) one e-mail to them all."""
+    """Tell `users` about `demand` (`tell`: a notification each, and one mail after the commit) and
+    mail `extra_emails` that none of them has: a resident without an account gets the same news
+    without a link they cannot open."""
     url = demand.get_absolute_url()
-    notify(users=users, title=title, body=demand.title, url=url)
+    context = {"demand": demand, "url": absolute_url(url, base_url), **context}
+    template = f"services/email/{template}"
+    told = tell(users, template, context, url, mail, title=title, body=demand.title, together=True)
     if not mail:
         return
-    context = {
-        "demand": demand,
-        "url": absolute_url(url, base_url),
-        **context,
-    }
-    send_after_commit(template=f"services/email/{template}", context=context, to=_emails(users))
-    known = {address.lower() for address in _emails(users)}
-    outsiders = [a for a in _emails([], *extra_emails) if a.lower() not in known]
-    if outsiders:
-        # Someone without an account (a resident): the same news without a link they cannot open.
-        send_after_commit(
-            template=f"services/email/{template}", context={**context, "url": ""}, to=outsiders
+    known = {user.email.strip().lower() for user in told if user.email}
+    outsiders = list(
+        dict.fromkeys(
+            a.strip() for a in extra_emails if a.strip() and a.strip().lower() not in known
         )
+    )
+    if outsiders:
+        send_after_commit(template=template, context={**context, "url": ""}, to=outsiders)
 
 
 # --- raise and correct --------------------------------------------------------------------------
@@ -719,18 +684,22 @@ def demand_create(
     _store_attachments(demand, attachments, extensions, by=by)
     _tell(
         demand=demand,
-        users=_unit_contacts(demand.unit_id),
+        users=unit_contacts([demand.unit_id]),
         template="demand_received",
         title=_site_text(lambda: _("Demand received: %(title)s") % {"title": demand.title}),
         context={},
         base_url=base_url,
         extra_emails=[demand.contact_email] if demand.contact_email else [],
     )
-    notify(
-        users=[u for u in region_handlers(demand.region) if by is None or u.pk != by.pk],
+    tell(
+        region_handlers(demand.region),
+        None,
+        {},
+        demand.get_absolute_url(),
+        mail=False,
         title=_site_text(lambda: _("New demand: %(title)s") % {"title": demand.title}),
         body=demand.description[:500],
-        url=demand.get_absolute_url(),
+        exclude=by,
     )
     return demand
 
@@ -966,11 +935,14 @@ def _tell_about(demand: Demand, *, event: DemandEvent, action: str, by: User, ba
     title = _site_text(lambda: _("%(title)s: %(what)s") % {"title": demand.title, "what": kind})
     context = {"event": event, "kind": kind, "status": _site_text(demand.get_status_display)}
     if action == "comment":
-        notify(
-            users=others([*raiser_users(demand), *assignee_users(demand)]),
+        tell(
+            others([*raiser_users(demand), *assignee_users(demand)]),
+            None,
+            {},
+            demand.get_absolute_url(),
+            mail=False,
             title=title,
             body=event.comment[:500],
-            url=demand.get_absolute_url(),
         )
         return
     if action != "rate" and action != "reopen":
@@ -1205,42 +1177,23 @@ def _mark(today: datetime.date, result: OverdueResult) -> None:
 
 def _overdue_recipients(demands: Sequence[Demand]) -> dict[int, list[User]]:
     """Whom to remind of each demand: the assignee, else the handling unit's contacts, else the
-    secretaries of its region (else district staff). A fixed number of queries."""
-    from portal.accounts.models import User
-
+    handlers of its region (portal.accounts.selectors.region_handlers). A fixed number of queries."""
     contacts: dict[int, list[User]] = {}
     unit_ids = {d.assignee_unit_id for d in demands if d.assignee_unit_id}
     for chunk in _chunks(sorted(unit_ids)):
-        for user in User.objects.filter(
-            role=Role.UNIT_CONTACT, is_active=True, unit_id__in=chunk
-        ).order_by("pk"):
-            contacts.setdefault(user.unit_id, []).append(user)
-    secretaries = None
-    staff = None
+        contacts.update(unit_contacts_by_unit(chunk))
     result: dict[int, list[User]] = {}
+    unhandled = []
     for demand in demands:
         if demand.assignee_id and demand.assignee.is_active:
             result[demand.pk] = [demand.assignee]
-            continue
-        if contacts.get(demand.assignee_unit_id):
+        elif contacts.get(demand.assignee_unit_id):
             result[demand.pk] = contacts[demand.assignee_unit_id]
-            continue
-        if secretaries is None:
-            secretaries = list(
-                User.objects.filter(
-                    role=Role.STREET_SECRETARY, is_active=True, region__isnull=False
-                )
-                .select_related("region")
-                .order_by("pk")
-            )
-        covering = [s for s in secretaries if demand.region.path.startswith(s.region.path)]
-        if not covering:
-            if staff is None:
-                staff = list(
-                    User.objects.filter(role=Role.DISTRICT_STAFF, is_active=True).order_by("pk")
-                )
-            covering = staff
-        result[demand.pk] = covering
+        else:
+            unhandled.append(demand)
+    handlers = regions_handlers(demand.region for demand in unhandled)
+    for demand in unhandled:
+        result[demand.pk] = handlers[demand.region_id]
     return result
 
 

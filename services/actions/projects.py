@@ -8,23 +8,22 @@ row, writes the timeline and tells the participants. Projects are never deleted:
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliances.choices import AllianceStatus
 from members.choices import UnitStatus
+from portal.accounts.selectors import unit_contacts
 from portal.core.decisions import record_decision
-from portal.core.mail import absolute_url, send_after_commit
-from portal.notifications.actions import notify
+from portal.core.mail import absolute_url
+from portal.notifications.actions import tell
 
 from ..choices import (
     ClaimStatus,
@@ -87,35 +86,6 @@ MILESTONES_PER_PROJECT = 100
 
 def allowed_transitions(status: str) -> tuple[str, ...]:
     return TRANSITIONS.get(status, ())
-
-
-# --- telling people ----------------------------------------------------------------------------
-
-
-def tell_users(
-    *,
-    users: Iterable,
-    template: str,
-    context: dict[str, Any],
-    url: str,
-    body: str = "",
-    exclude=None,
-) -> None:
-    """An in-portal notification and an e-mail (after the commit) to each of `users` but `exclude`.
-
-    `template` is e.g. "services/email/claim_new" (with its `_subject.txt`); the subject is the
-    notification's title, in the site's language like the mail.
-    """
-    skip = getattr(exclude, "pk", None)
-    recipients = [u for u in users if u is not None and u.is_active and u.pk != skip]
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        title = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    notify(users=recipients, title=title, body=body, url=url)
-    # One mail per person: units taking part together need not see each other's addresses.
-    for address in dict.fromkeys(u.email for u in recipients if u.email):
-        send_after_commit(template=template, context=context, to=address)
 
 
 def project_event(
@@ -482,7 +452,7 @@ def _transition(
     if to in CLOSED_STATUSES:
         _close_pending_claims(project, by=by, base_url=base_url)
     if notify_participants:
-        tell_users(
+        tell(
             users=project_participant_users(project),
             template="services/email/project_status",
             context=_project_mail_context(
@@ -705,9 +675,7 @@ def project_from_demand(
             project=project, to=ProjectStatus.OPEN, by=by, base_url=base_url
         )
     if unit is not None:
-        from ..selectors.projects import unit_contacts
-
-        tell_users(
+        tell(
             users=unit_contacts([unit.pk]),
             template="services/email/project_from_demand",
             context=_project_mail_context(project, base_url, demand=demand),

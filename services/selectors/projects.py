@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from portal.accounts.choices import Role
+from portal.accounts.selectors import unit_contacts
 from portal.core.scoping import CHANGE
 
 from ..choices import ClaimStatus, ParticipantRole, ProjectStatus
@@ -233,18 +232,6 @@ def project_timeline(
     return entries
 
 
-def unit_contacts(unit_ids: Iterable[int | None]) -> list:
-    """The active contacts of these units."""
-    ids = {pk for pk in unit_ids if pk}
-    if not ids:
-        return []
-    return list(
-        get_user_model()
-        .objects.filter(role=Role.UNIT_CONTACT, unit_id__in=ids, is_active=True)
-        .order_by("pk")
-    )
-
-
 def project_owner_users(project: JointProject) -> list:
     """The people who answer for a project: its lead unit's and its alliance lead's contacts, its author."""
     users = unit_contacts([project.lead_unit_id, project.alliance.lead_unit_id])
@@ -261,17 +248,6 @@ def project_participant_users(project: JointProject) -> list:
     seen = {u.pk for u in users}
     users.extend(u for u in project_owner_users(project) if u.pk not in seen)
     return users
-
-
-def demand_handler_users(demand) -> list:
-    """The street secretaries of the demand's region and the regions above it."""
-    parts = [p for p in demand.region.path.split("/") if p]
-    prefixes = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-    return list(
-        get_user_model()
-        .objects.filter(role=Role.STREET_SECRETARY, is_active=True, region__path__in=prefixes)
-        .order_by("pk")
-    )
 
 
 EXPORT_HEADERS = [
