@@ -3,7 +3,6 @@
 import time
 
 from django import forms
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils.html import format_html
@@ -159,11 +158,6 @@ class RegistrationForm(forms.ModelForm):
         if elapsed > MAX_FORM_AGE:
             raise forms.ValidationError(
                 _("This form has expired; reload the page and submit it again."), code="expired"
-            )
-        if elapsed < getattr(settings, "REGISTRATION_MIN_SECONDS", 3):
-            raise forms.ValidationError(
-                _("The form was submitted too quickly; check it and submit it again."),
-                code="too_fast",
             )
         return cleaned
 

@@ -1,6 +1,7 @@
 """Meeting pages: the list, scheduling and changes, answers, check-in, minutes, exports and feeds."""
 
 import hashlib
+import io
 
 import segno
 from django.contrib import messages
@@ -441,8 +442,10 @@ class MeetingQrView(LoginRequiredMixin, View):
             reverse("alliances:meeting-check-in", args=[meeting.checkin_token]),
             request_base_url(request),
         )
-        svg = segno.make(url, error="m").svg_inline(scale=6, border=2)
-        response = HttpResponse(svg, content_type="image/svg+xml")
+        # A standalone SVG document (served to an <img>) needs its xmlns, which svg_inline() omits.
+        svg = io.BytesIO()
+        segno.make(url, error="m").save(svg, kind="svg", xmldecl=False, scale=6, border=2)
+        response = HttpResponse(svg.getvalue(), content_type="image/svg+xml")
         response["Cache-Control"] = "private, no-store"
         return response
 

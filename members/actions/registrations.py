@@ -17,16 +17,24 @@ from portal.accounts.choices import Role
 from portal.accounts.models import User
 from portal.core.decisions import record_decision, required_reason
 from portal.core.mail import absolute_url, send_after_commit, set_password_url
-from portal.core.ratelimit import rate_exceeded
+from portal.core.ratelimit import rate_exceeded, rate_reached
 
 from ..choices import RegistrationStatus, UnitStatus
 from ..credit_code import normalize
 from ..models import MemberUnit, Registration
 
 
-def registration_rate_exceeded(*, ip: str | None) -> bool:
-    """Count one submission from `ip`; True once it is over REGISTRATION_RATE_LIMIT (e.g. "5/h")."""
-    return rate_exceeded("registration", ip, getattr(settings, "REGISTRATION_RATE_LIMIT", "5/h"))
+class RegistrationRateLimited(Exception):
+    """`ip` has made REGISTRATION_RATE_LIMIT registrations already; nothing was saved."""
+
+
+def _registration_rate() -> str:
+    return getattr(settings, "REGISTRATION_RATE_LIMIT", "5/h")
+
+
+def registration_rate_reached(*, ip: str | None) -> bool:
+    """True once `ip` has made REGISTRATION_RATE_LIMIT (e.g. "5/h") accepted registrations."""
+    return rate_reached("registration", ip, _registration_rate())
 
 
 def confirm_cutoff() -> datetime:
@@ -80,7 +88,11 @@ def status_url(registration: Registration, base_url: str | None = None) -> str:
 def registration_submit(
     *, data: dict[str, Any], ip: str | None, base_url: str | None = None
 ) -> Registration:
-    """Record a registration, unconfirmed, and mail its contact the confirmation link."""
+    """Record a registration, unconfirmed, and mail its contact the confirmation link.
+
+    Only accepted registrations count against REGISTRATION_RATE_LIMIT: the count is taken last,
+    inside the transaction, and the one over the limit is rolled back (RegistrationRateLimited).
+    """
     data = dict(data)
     alliances = data.pop("alliances", None) or []
     data["credit_code"] = normalize(data.get("credit_code", ""))
@@ -111,6 +123,8 @@ def registration_submit(
     except IntegrityError as exc:
         raise _pending_duplicate() from exc
     registration.alliances.set(alliances)
+    if rate_exceeded("registration", ip, _registration_rate()):
+        raise RegistrationRateLimited
     confirm_url = _absolute(
         base_url, reverse("members:registration-confirm", args=[registration.confirm_token])
     )

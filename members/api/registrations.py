@@ -12,10 +12,11 @@ from rest_framework.throttling import BaseThrottle
 
 from alliances.models import Alliance
 from members.actions.registrations import (
+    RegistrationRateLimited,
     registration_approve,
     registration_code_check,
     registration_confirm,
-    registration_rate_exceeded,
+    registration_rate_reached,
     registration_reject,
     registration_submit,
 )
@@ -113,10 +114,10 @@ class IsReviewer(BasePermission):
 
 
 class RegistrationThrottle(BaseThrottle):
-    """REGISTRATION_RATE_LIMIT per client address, shared with the registration form."""
+    """REGISTRATION_RATE_LIMIT accepted registrations per client address, shared with the form."""
 
     def allow_request(self, request, view) -> bool:
-        return not registration_rate_exceeded(ip=request.META.get("REMOTE_ADDR"))
+        return not registration_rate_reached(ip=request.META.get("REMOTE_ADDR"))
 
 
 class RegistrationViewSet(
@@ -163,11 +164,14 @@ class RegistrationViewSet(
         """Register a unit; the contact receives a link to confirm the e-mail address."""
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        registration = registration_submit(
-            data=serializer.validated_data,
-            ip=request.META.get("REMOTE_ADDR"),
-            base_url=request_base_url(request),
-        )
+        try:
+            registration = registration_submit(
+                data=serializer.validated_data,
+                ip=request.META.get("REMOTE_ADDR"),
+                base_url=request_base_url(request),
+            )
+        except RegistrationRateLimited:
+            self.throttled(request, None)
         return Response(
             {"id": registration.pk, "status": registration.status},
             status=status.HTTP_201_CREATED,

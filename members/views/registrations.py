@@ -13,9 +13,10 @@ from portal.core.mixins import FilteredListMixin
 from portal.core.scoping import CHANGE
 
 from ..actions.registrations import (
+    RegistrationRateLimited,
     registration_approve,
     registration_confirm,
-    registration_rate_exceeded,
+    registration_rate_reached,
     registration_reject,
     registration_submit,
 )
@@ -32,9 +33,12 @@ class RegistrationCreateView(FormView):
     form_class = RegistrationForm
 
     def post(self, request, *args, **kwargs):
-        if registration_rate_exceeded(ip=request.META.get("REMOTE_ADDR")):
-            return render(request, "members/registration_limited.html", status=429)
+        if registration_rate_reached(ip=request.META.get("REMOTE_ADDR")):
+            return self._limited()
         return super().post(request, *args, **kwargs)
+
+    def _limited(self):
+        return render(self.request, "members/registration_limited.html", status=429)
 
     def form_valid(self, form):
         try:
@@ -43,6 +47,8 @@ class RegistrationCreateView(FormView):
                 ip=self.request.META.get("REMOTE_ADDR"),
                 base_url=request_base_url(self.request),
             )
+        except RegistrationRateLimited:
+            return self._limited()
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

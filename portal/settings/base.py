@@ -95,8 +95,17 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a concurrent writer (web, worker and beat share the file) instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
+    # Concurrent writers (threads of the web server, worker and beat share the file): readers do
+    # not block the writer (WAL), a write transaction takes the lock at BEGIN (IMMEDIATE, Django
+    # 5.1+) so that two writers queue instead of one failing on an upgrade, and a writer waits up to
+    # 20 s for the lock (timeout, the busy timeout) instead of answering "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A Redis cache fails over to per-process memory while Redis does not answer (portal/core/cache.py).

@@ -419,6 +419,7 @@ def test_qr_code_is_an_svg_for_the_organizer_only(world, client):
     response = client.get(reverse("alliances:meeting-qr", args=[meeting.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
     assert response.content.decode().startswith("<svg")
+    assert 'xmlns="http://www.w3.org/2000/svg"' in response.content.decode()
     client.force_login(world["member_user"])
     assert client.get(reverse("alliances:meeting-qr", args=[meeting.pk])).status_code == 403
 

@@ -6,9 +6,16 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from alliances.models import Invitation, Meeting
-from tests.factories import AllianceFactory, MembershipFactory, MemberUnitFactory, UserFactory
+from tests.factories import (
+    AllianceFactory,
+    MeetingFactory,
+    MembershipFactory,
+    MemberUnitFactory,
+    UserFactory,
+)
 from tests.portal.test_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -83,3 +90,19 @@ def test_schedule_answer_from_the_mail_and_check_in_through_the_qr_link(
     page.goto(meeting.get_absolute_url())
     row = page.get_by_test_id(f"invitation-{invitation.pk}")
     assert "3" in row.inner_text()
+
+
+def test_the_check_in_qr_code_renders_as_an_image(page, region, staff_user):
+    """Issue 24.1: the SVG carries its namespace, so that Chromium draws it in an <img>."""
+    meeting = MeetingFactory(
+        organizer=staff_user,
+        start_at=timezone.now() + datetime.timedelta(days=2),
+        end_at=timezone.now() + datetime.timedelta(days=2, hours=2),
+    )
+    sign_in(page, "staff-user", "Test-pass-2026")
+    page.wait_for_url("**/")
+    page.goto(meeting.get_absolute_url())
+    image = page.get_by_test_id("qr").locator("img")
+    image.wait_for()
+    page.wait_for_function("img => img.complete", arg=image.element_handle())
+    assert image.evaluate("img => img.naturalWidth") > 0

@@ -13,7 +13,13 @@ from members.models import Registration
 from portal.accounts.models import User
 from tests.factories import AllianceFactory, MemberUnitFactory, SubdistrictFactory
 from tests.helpers import errors_by_field
-from tests.members.test_registration import CODE, OTHER_CODE, action_data, make_registration
+from tests.members.test_registration import (
+    CODE,
+    OTHER_CODE,
+    action_data,
+    generated_code,
+    make_registration,
+)
 
 URL = "/api/v1/registrations/"
 
@@ -95,12 +101,22 @@ def test_race_on_the_insert_gives_a_400_naming_the_code(api_client, region, monk
 
 
 @pytest.mark.django_db
-def test_sixth_submission_within_the_hour_is_429(api_client, region):
+def test_refused_submissions_do_not_count_against_the_limit(api_client, region):
+    """Issue 24.9: five invalid bodies leave the address its registrations."""
     for _ in range(5):
         assert api_client.post(URL, body(region, name=""), format="json").status_code == 400
-    response = api_client.post(URL, body(region), format="json")
+    assert api_client.post(URL, body(region), format="json").status_code == 201
+
+
+@pytest.mark.django_db
+def test_sixth_accepted_registration_within_the_hour_is_429_and_not_saved(api_client, region):
+    for n in range(5):
+        data = body(region, credit_code=generated_code(n), contact_email=f"p{n}@example.org")
+        assert api_client.post(URL, data, format="json").status_code == 201
+    response = api_client.post(URL, body(region, credit_code=generated_code(9)), format="json")
     assert response.status_code == 429
     assert response.json()["errors"][0]["code"] == "throttled"
+    assert Registration.objects.count() == 5
 
 
 @pytest.mark.django_db(transaction=True)

@@ -22,7 +22,6 @@ def link(message, pattern: str) -> str:
 def test_register_correct_the_code_confirm_get_approved_sign_in_and_ask_to_join(
     page, region, staff_user, smtp_server, settings
 ):
-    settings.REGISTRATION_MIN_SECONDS = 0
     cache.clear()
     AllianceFactory(name="新虹党建联盟", status="active")
     other = AllianceFactory(name="漕河泾开发区党建联盟", status="active")
