@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from portal.core.actions_views import redirect_back
 from portal.core.mail import request_base_url
 from portal.core.mixins import FilteredListMixin
 from portal.core.scoping import CHANGE
@@ -36,15 +36,6 @@ def _form_error_messages(request, form) -> None:
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}: {error}" if label else error)
-
-
-def _back(request, default):
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect(default)
 
 
 class JoinRequestListView(LoginRequiredMixin, FilteredListMixin, ListView):
@@ -119,7 +110,7 @@ class JoinRequestWithdrawView(LoginRequiredMixin, View):
                 _("Your request to join %(alliance)s was withdrawn.")
                 % {"alliance": join_request.alliance.name},
             )
-        return _back(request, "alliances:join-request-list")
+        return redirect_back(request, "alliances:join-request-list")
 
 
 class JoinRequestAcceptView(LoginRequiredMixin, View):
@@ -140,7 +131,7 @@ class JoinRequestAcceptView(LoginRequiredMixin, View):
                 _("%(unit)s joined %(alliance)s.")
                 % {"unit": join_request.unit.name, "alliance": join_request.alliance.name},
             )
-        return _back(request, "alliances:join-request-list")
+        return redirect_back(request, "alliances:join-request-list")
 
 
 class JoinRequestDeclineView(LoginRequiredMixin, View):
@@ -179,7 +170,7 @@ class JoinRequestDeclineView(LoginRequiredMixin, View):
                 _("The request of %(unit)s to join %(alliance)s was declined.")
                 % {"unit": join_request.unit.name, "alliance": join_request.alliance.name},
             )
-        return _back(request, "alliances:join-request-list")
+        return redirect_back(request, "alliances:join-request-list")
 
     def show(self, join_request, form, status=200):
         context = {"join_request": join_request, "form": form}

@@ -11,11 +11,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import http_date, url_has_allowed_host_and_scheme
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from portal.core.actions_views import error_text, redirect_back
 from portal.core.exports import xlsx_response
 from portal.core.mail import absolute_url, request_base_url
 from portal.core.masking import mask_email
@@ -45,12 +46,6 @@ from ..selectors.meetings import (
 )
 
 
-def _errors(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return " ".join(m for messages_ in exc.message_dict.values() for m in messages_)
-    return " ".join(exc.messages)
-
-
 def _apply_errors(form, exc: ValidationError) -> None:
     """Put an action's refusals on the form's fields (unknown fields become form errors)."""
     if not hasattr(exc, "error_dict"):
@@ -62,13 +57,6 @@ def _apply_errors(form, exc: ValidationError) -> None:
             target = "reminder_offsets_text"
         for error in errors:
             form.add_error(target, error)
-
-
-def _redirect_back(request, fallback):
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect(fallback)
 
 
 class MeetingListView(LoginRequiredMixin, FilteredListMixin, ListView):
@@ -267,7 +255,7 @@ class MeetingCancelView(LoginRequiredMixin, View):
                 meeting=meeting, by=request.user, reason=reason, base_url=request_base_url(request)
             )
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, _("The meeting was cancelled; invitees have been told."))
         return redirect(meeting)
@@ -290,7 +278,7 @@ class InvitationAddView(LoginRequiredMixin, View):
                 base_url=request_base_url(request),
             )
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, _("The invitation was sent."))
         return redirect(meeting)
@@ -309,7 +297,7 @@ class InvitationRemoveView(LoginRequiredMixin, View):
         try:
             actions.invitation_remove(invitation=invitation, by=request.user)
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, _("The invitation was withdrawn."))
         return redirect(invitation.meeting)
@@ -321,7 +309,7 @@ class InvitationRsvpView(LoginRequiredMixin, View):
         form = RsvpForm(request.POST)
         if not form.is_valid():
             messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
-            return _redirect_back(request, invitation.meeting)
+            return redirect_back(request, invitation.meeting)
         try:
             invitation = actions.invitation_rsvp(
                 invitation=invitation,
@@ -330,13 +318,13 @@ class InvitationRsvpView(LoginRequiredMixin, View):
                 attending_count=form.cleaned_data["attending_count"],
             )
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(
                 request,
                 _("Your answer was saved: %(answer)s.") % {"answer": invitation.get_rsvp_display()},
             )
-        return _redirect_back(request, invitation.meeting)
+        return redirect_back(request, invitation.meeting)
 
 
 class InvitationAttendanceView(LoginRequiredMixin, View):
@@ -346,7 +334,7 @@ class InvitationAttendanceView(LoginRequiredMixin, View):
         try:
             actions.attendance_mark(invitation=invitation, by=request.user, attended=attended)
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
         return redirect(invitation.meeting)
 
 
@@ -462,7 +450,7 @@ class MeetingCheckInView(LoginRequiredMixin, View):
         try:
             invitation = actions.meeting_check_in(token=token, user=request.user)
         except (ValidationError, PermissionDenied) as exc:
-            message = _errors(exc) if isinstance(exc, ValidationError) else str(exc)
+            message = error_text(exc) if isinstance(exc, ValidationError) else str(exc)
             return render(
                 request,
                 self.template_name,

@@ -4,12 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
 from members.models import MemberUnit
+from portal.core.actions_views import redirect_back
 from portal.core.mixins import DistrictStaffRequiredMixin
 
 from ..actions.memberships import membership_add, membership_end, membership_leave
@@ -86,10 +86,7 @@ class MembershipEndView(DistrictStaffRequiredMixin, View):
                 _("%(unit)s has left %(alliance)s.")
                 % {"unit": membership.unit.name, "alliance": membership.alliance.name},
             )
-        next_url = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-            return redirect(next_url)
-        return redirect(membership.alliance)
+        return redirect_back(request, membership.alliance)
 
 
 class MembershipLeaveView(LoginRequiredMixin, View):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from portal.core.actions_views import error_text
 from portal.core.exports import xlsx_response
 from portal.core.history import history_entries
 from portal.core.mixins import FilteredListMixin
@@ -224,7 +225,7 @@ class ActivityPhotoDeleteView(LoginRequiredMixin, View):
         try:
             activity_photo_remove(activity=activity, by=request.user, photo_id=photo_pk)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, _("The photo was removed."))
         return redirect(activity)

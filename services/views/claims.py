@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from portal.core.actions_views import error_text, redirect_back
 from portal.core.forms import apply_validation_error
 from portal.core.mail import request_base_url
 from portal.core.mixins import FilteredListMixin
@@ -29,7 +30,7 @@ from ..selectors.claims import claim_can_decide, claim_can_withdraw, claim_list,
 from ..selectors.projects import (
     can_handle_demand,
 )
-from .projects import _back, _demand_for, _error_text, _is_htmx
+from .projects import _demand_for, _is_htmx
 
 
 class DemandClaimView(LoginRequiredMixin, View):
@@ -159,13 +160,13 @@ class ClaimAnswerView(LoginRequiredMixin, View):
             self.action(claim=claim, by=request.user, base_url=request_base_url(request))
         except ValidationError as exc:
             if _is_htmx(request):
-                return claim_row(request, pk, error=_error_text(exc))
-            messages.error(request, _error_text(exc))
+                return claim_row(request, pk, error=error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             if _is_htmx(request):
                 return claim_row(request, pk)
             messages.success(request, self.message(claim))
-        return _back(request, reverse("services:claim-list"))
+        return redirect_back(request, reverse("services:claim-list"))
 
     def message(self, claim) -> str:
         if self.action is claim_actions.claim_accept:
@@ -203,15 +204,15 @@ class ClaimDeclineView(LoginRequiredMixin, View):
             )
         except ValidationError as exc:
             if _is_htmx(request):
-                return claim_row(request, pk, error=_error_text(exc))
-            messages.error(request, _error_text(exc))
+                return claim_row(request, pk, error=error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             if _is_htmx(request):
                 return claim_row(request, pk)
             messages.success(
                 request, _("The claim of %(unit)s was declined.") % {"unit": claim.unit.name}
             )
-        return _back(request, reverse("services:claim-list"))
+        return redirect_back(request, reverse("services:claim-list"))
 
     def show(self, claim, form, status=200):
         request = self.request

@@ -15,11 +15,11 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from portal.core.actions_views import redirect_back
 from portal.core.exports import xlsx_response
 from portal.core.forms import apply_validation_error
 from portal.core.history import history_entries
@@ -339,15 +339,6 @@ class DemandDetailView(DemandAccessMixin, DetailView):
         return context
 
 
-def _back(request, default: str):
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect(default)
-
-
 class DemandActionView(DemandAccessMixin, View):
     """One step of the loop (POST). From a board row with htmx the row comes back; otherwise the
     demand's page, or the page again with the refused form and why."""
@@ -390,7 +381,7 @@ class DemandActionView(DemandAccessMixin, View):
             _("%(action)s: done for “%(title)s”.")
             % {"action": ACTION_LABELS[action], "title": demand.title},
         )
-        return _back(request, demand.get_absolute_url())
+        return redirect_back(request, demand.get_absolute_url())
 
     def row(self, request, demand: Demand, errors=()):
         fresh = demand_list(user=request.user).filter(pk=demand.pk).first()

@@ -12,11 +12,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from portal.core.actions_views import error_text, redirect_back
 from portal.core.exports import xlsx_response
 from portal.core.forms import apply_validation_error
 from portal.core.history import history_entries
@@ -67,21 +67,6 @@ from ..selectors.projects import (
 
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _error_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return " ".join(m for ms in exc.message_dict.values() for m in ms)
-    return " ".join(exc.messages)
-
-
-def _back(request, default: str):
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect(default)
 
 
 def _suggestions(project) -> list | None:
@@ -277,7 +262,7 @@ class ProjectFormPost(LoginRequiredMixin, View):
                 apply_validation_error(form, exc)
             else:
                 messages.success(request, text)
-                return _back(request, project.get_absolute_url())
+                return redirect_back(request, project.get_absolute_url())
         return render_project(request, project, status=400, **{self.form_name: form})
 
 
@@ -297,7 +282,7 @@ class ProjectTransitionView(ProjectFormPost):
             try:
                 self.perform(project, form)
             except ValidationError as exc:
-                error = _error_text(exc)
+                error = error_text(exc)
         else:
             error = " ".join(m for ms in form.errors.values() for m in ms)
         return project_row(request, pk, error=error)
@@ -373,7 +358,7 @@ class MilestoneDoneView(LoginRequiredMixin, View):
         try:
             actions.milestone_done(milestone=milestone, by=request.user)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(
                 request, _("Milestone “%(title)s” is done.") % {"title": milestone.title}

@@ -160,3 +160,26 @@ def test_chart_option_is_valid_json_in_the_page(client, hub):
     ).group(1)
     option = json.loads(payload)
     assert option["series"][0]["type"] == "tree"
+
+
+def test_ending_a_membership_refuses_an_off_site_or_plain_http_next(client, staff_user, hub):
+    """The way back is on this host, and on https when the request is (it had lost require_https)."""
+    client.force_login(staff_user)
+    bio = Alliance.objects.get(name="生物医药产业党建联盟")
+    fallback = bio.get_absolute_url()
+    for next_url in ("//evil.example/", "http://testserver/alliances/"):
+        member = MembershipFactory(alliance=bio, joined_on="2025-01-01")
+        response = client.post(
+            reverse("alliances:membership-end", args=[member.pk]),
+            {"on": "2026-06-30", "next": next_url},
+            secure=True,
+        )
+        assert response.status_code == 302
+        assert response["Location"] == fallback
+    member = MembershipFactory(alliance=bio, joined_on="2025-01-01")
+    response = client.post(
+        reverse("alliances:membership-end", args=[member.pk]),
+        {"on": "2026-06-30", "next": "https://testserver/alliances/"},
+        secure=True,
+    )
+    assert response["Location"] == "https://testserver/alliances/"
