@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
 from portal.accounts.actions import api_token_create
-from portal.accounts.api.serializers import ApiTokenCreatedSerializer
+from portal.accounts.api.tokens import ApiTokenCreatedSerializer
 from portal.accounts.models import ApiToken
 from portal.api.authentication import ApiTokenAuthentication
 

@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from .views import QuarterlyReportViewSet
+from .reports import QuarterlyReportViewSet
 
 router = SimpleRouter()
 router.register("reports", QuarterlyReportViewSet, basename="report")

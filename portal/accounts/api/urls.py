@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from .views import ApiTokenViewSet
+from .tokens import ApiTokenViewSet
 
 router = SimpleRouter()
 router.register("auth/tokens", ApiTokenViewSet, basename="api-token")

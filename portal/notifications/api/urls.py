@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from .views import NotificationViewSet
+from .notifications import NotificationViewSet
 
 router = SimpleRouter()
 router.register("notifications", NotificationViewSet, basename="notification")

@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from .views import RegionViewSet
+from .regions import RegionViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -13,7 +13,19 @@ from portal.core.filters import StrictBooleanFilter
 from ..actions import notification_mark_read, notifications_mark_all_read
 from ..models import Notification
 from ..selectors import user_notifications
-from .serializers import NotificationSerializer, ReadAllSerializer
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    is_read = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "title", "body", "url", "created_at", "read_at", "is_read"]
+        read_only_fields = fields
+
+
+class ReadAllSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()
 
 
 class NotificationFilterSet(django_filters.FilterSet):
