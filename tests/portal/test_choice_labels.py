@@ -55,3 +55,21 @@ def test_every_choice_label_differs_from_the_field_labels_beside_it(model):
 def test_a_submitted_demand_is_submitted_not_a_time():
     with translation.override("zh-hans"):
         assert str(DemandStatus.SUBMITTED.label) == "已提交"
+
+
+def test_every_date_and_time_field_reads_as_a_time():
+    """A column of times is not labelled as a state: closed_at read 已关闭 and created_at 新建."""
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.db import models
+
+    inherited = {f.name for f in AbstractBaseUser._meta.get_fields()}
+    with translation.override("zh-hans"):
+        not_times = [
+            (model.__name__, field.name, str(field.verbose_name))
+            for model in _models()
+            for field in model._meta.get_fields()
+            if isinstance(field, models.DateField)
+            and not (model._meta.model_name == "user" and field.name in inherited)
+            and not any(word in str(field.verbose_name) for word in ("时间", "日期", "日", "时"))
+        ]
+    assert not_times == []
