@@ -15,18 +15,15 @@ other side by notification and e-mail.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.choices import UnitStatus
-from portal.accounts.selectors import region_handlers, unit_contacts
 from portal.core.decisions import record_decision, required_reason
-from portal.core.mail import absolute_url
 from portal.core.scoping import VIEW
 from portal.notifications.actions import tell
 
@@ -46,11 +43,11 @@ from ..selectors.claims import (
     UNIT_INITIATED,
     claim_can_decide,
     claim_can_withdraw,
+    claim_notice,
 )
 from ..selectors.projects import (
     can_handle_demand,
     is_project_owner,
-    project_owner_users,
 )
 from .projects import CLAIMABLE_STATUSES, project_claimed_if_open, project_event
 
@@ -73,74 +70,15 @@ CLAIM_ROLES = (
 # --- telling the other side --------------------------------------------------------------------
 
 
-def _claims_url(base_url: str | None, query: str = "") -> str:
-    return absolute_url(reverse("services:claim-list") + query, base_url)
-
-
-def claim_page_path(claim: Claim) -> str:
-    """Where a claim is looked at: its project's page, or the claims page for a demand's."""
-    if claim.project_id:
-        return claim.project.get_absolute_url()
-    return reverse("services:claim-list")
-
-
-def _demand_path(demand: Demand) -> str:
-    try:
-        return demand.get_absolute_url()
-    except NoReverseMatch:
-        return reverse("services:claim-list")
-
-
-def _claim_context(claim: Claim, base_url: str | None) -> dict[str, Any]:
-    target = claim.project or claim.demand
-    return {
-        "claim": claim,
-        "kind_label": claim.get_kind_display(),
-        "role_label": claim.get_role_display(),
-        "target": target,
-        "unit": claim.unit,
-        "offer": claim.resource_offer,
-        "target_url": absolute_url(
-            claim.project.get_absolute_url() if claim.project_id else _demand_path(claim.demand),
-            base_url,
-        ),
-        "claims_url": _claims_url(base_url),
-    }
-
-
-def _side_users(claim: Claim, *, initiators: bool) -> list:
-    """The people on one side of a claim: those who made it, or those who answer it."""
-    unit_side = claim.kind in UNIT_INITIATED
-    if claim.kind == K.DEMAND_REQUESTS_RESOURCE:
-        unit_side = False
-    if not initiators:
-        unit_side = not unit_side
-    if unit_side:
-        return unit_contacts([claim.unit_id])
-    if claim.project_id:
-        return project_owner_users(claim.project)
-    return region_handlers(claim.demand.region)
-
-
 def tell_claim_initiators(claim: Claim, *, template: str, by, base_url: str | None) -> None:
     tell(
-        users=_side_users(claim, initiators=True),
-        template=f"services/email/{template}",
-        context=_claim_context(claim, base_url),
-        url=claim_page_path(claim),
-        body=claim.decision_reason,
-        exclude=by,
+        **claim_notice(claim, to_initiators=True, template=template, base_url=base_url), exclude=by
     )
 
 
 def _tell_deciders(claim: Claim, *, template: str, by, base_url: str | None) -> None:
     tell(
-        users=_side_users(claim, initiators=False),
-        template=f"services/email/{template}",
-        context=_claim_context(claim, base_url),
-        url=reverse("services:claim-list") + "?todo=true",
-        body=claim.message,
-        exclude=by,
+        **claim_notice(claim, to_initiators=False, template=template, base_url=base_url), exclude=by
     )
 
 

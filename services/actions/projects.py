@@ -42,6 +42,7 @@ from ..models import (
     ProjectMilestone,
     ProjectParticipant,
 )
+from ..selectors.claims import claim_notice
 from ..selectors.projects import (
     can_create_projects,
     can_handle_demand,
@@ -376,8 +377,6 @@ def _status_label(status: str) -> str:
 
 def _close_pending_claims(project: JointProject, *, by: User | None, base_url: str | None) -> None:
     """A finished or cancelled project declines the claims still waiting on it, and tells their side."""
-    from .claims import tell_claim_initiators
-
     reason = (
         _("The project was completed.")
         if project.status == ProjectStatus.COMPLETED
@@ -390,7 +389,10 @@ def _close_pending_claims(project: JointProject, *, by: User | None, base_url: s
     )
     for claim in pending:
         record_decision(claim, by=by, status=ClaimStatus.DECLINED, decision_reason=reason)
-        tell_claim_initiators(claim, template="claim_declined", by=by, base_url=base_url)
+        notice = claim_notice(
+            claim, to_initiators=True, template="claim_declined", base_url=base_url
+        )
+        tell(**notice, exclude=by)
 
 
 def _transition(

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+
+from portal.accounts.selectors import region_handlers, unit_contacts
+from portal.core.mail import absolute_url
 
 from ..choices import ClaimKind, ClaimStatus
 from ..models import (
     Claim,
 )
-from .projects import _demand_handler, _signed_in, is_project_owner
+from .projects import _demand_handler, _signed_in, is_project_owner, project_owner_users
 
 # Claims that a unit makes, and those that a project (or a demand's handlers) makes to a unit.
 UNIT_INITIATED = (ClaimKind.UNIT_CLAIMS_PROJECT, ClaimKind.UNIT_CLAIMS_DEMAND)
@@ -120,3 +126,73 @@ def claim_list(*, user) -> QuerySet[Claim]:
         )
         .order_by("-created_at", "-id")
     )
+
+
+# --- who hears of a claim, and what they read ---------------------------------------------------
+
+
+def _claims_url(base_url: str | None, query: str = "") -> str:
+    return absolute_url(reverse("services:claim-list") + query, base_url)
+
+
+def claim_page_path(claim: Claim) -> str:
+    """Where a claim is looked at: its project's page, or the claims page for a demand's."""
+    if claim.project_id:
+        return claim.project.get_absolute_url()
+    return reverse("services:claim-list")
+
+
+def _demand_path(demand) -> str:
+    try:
+        return demand.get_absolute_url()
+    except NoReverseMatch:
+        return reverse("services:claim-list")
+
+
+def _claim_context(claim: Claim, base_url: str | None) -> dict[str, Any]:
+    target = claim.project or claim.demand
+    return {
+        "claim": claim,
+        "kind_label": claim.get_kind_display(),
+        "role_label": claim.get_role_display(),
+        "target": target,
+        "unit": claim.unit,
+        "offer": claim.resource_offer,
+        "target_url": absolute_url(
+            claim.project.get_absolute_url() if claim.project_id else _demand_path(claim.demand),
+            base_url,
+        ),
+        "claims_url": _claims_url(base_url),
+    }
+
+
+def _side_users(claim: Claim, *, initiators: bool) -> list:
+    """The people on one side of a claim: those who made it, or those who answer it."""
+    unit_side = claim.kind in UNIT_INITIATED
+    if claim.kind == ClaimKind.DEMAND_REQUESTS_RESOURCE:
+        unit_side = False
+    if not initiators:
+        unit_side = not unit_side
+    if unit_side:
+        return unit_contacts([claim.unit_id])
+    if claim.project_id:
+        return project_owner_users(claim.project)
+    return region_handlers(claim.demand.region)
+
+
+def claim_notice(claim: Claim, *, to_initiators: bool, template: str, base_url: str | None) -> dict:
+    """What `tell()` needs to tell one side of a claim: its people, the mail and the page.
+
+    Those who made the claim hear the answer (its reason as the notice's text); those who answer
+    it hear of a new or withdrawn claim (its message). Projects use it too, when closing declines
+    the claims still waiting, so neither actions module imports the other for it.
+    """
+    return {
+        "users": _side_users(claim, initiators=to_initiators),
+        "template": f"services/email/{template}",
+        "context": _claim_context(claim, base_url),
+        "url": claim_page_path(claim)
+        if to_initiators
+        else reverse("services:claim-list") + "?todo=true",
+        "body": claim.decision_reason if to_initiators else claim.message,
+    }
