@@ -4,8 +4,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from portal.accounts.export_views import ExportRecordListView
 from portal.accounts.security import PasswordResetView
+from portal.accounts.views import ExportRecordListView
 from portal.core import views as core_views
 from portal.core.media import media
 from reports.views import DashboardView

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from .choices import Role
-from .models import ApiToken, User
+from .models import ApiToken, ExportRecord, User
 
 
 def user_api_tokens(user: User) -> QuerySet[ApiToken]:
@@ -92,3 +92,8 @@ def regions_handlers(regions: Iterable) -> dict[int, list[User]]:
             covering = staff
         result[pk] = covering
     return result
+
+
+def export_record_list() -> QuerySet[ExportRecord]:
+    """The log, newest first, with the user of each row in the same query."""
+    return ExportRecord.objects.select_related("user").order_by("-created_at", "-id")

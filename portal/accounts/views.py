@@ -1,4 +1,7 @@
-"""The signed-in user's API tokens in the browser: list, create (the key is shown once), revoke."""
+"""Accounts in the browser: the signed-in user's API tokens (list, create — the key is shown once —
+revoke) and, for district staff, the export log (who downloaded which list, when, with which filter)."""
+
+from urllib.parse import unquote_plus
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -11,10 +14,12 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
 from portal.core.forms import apply_validation_error
+from portal.core.mixins import DistrictStaffRequiredMixin, FilteredListMixin
 
 from .actions import api_token_create, api_token_revoke
+from .filters import ExportRecordFilterSet
 from .forms import ApiTokenForm
-from .selectors import user_api_tokens
+from .selectors import export_record_list, user_api_tokens
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -55,3 +60,21 @@ class ApiTokenRevokeView(LoginRequiredMixin, View):
             % {"name": token.name or token.prefix},
         )
         return redirect("accounts:api-tokens")
+
+
+class ExportRecordListView(
+    LoginRequiredMixin, DistrictStaffRequiredMixin, FilteredListMixin, ListView
+):
+    template_name = "accounts/export_log.html"
+    paginate_by = 50
+    filterset_class = ExportRecordFilterSet
+    context_object_name = "records"
+
+    def get_base_queryset(self):
+        return export_record_list()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for record in context["records"]:
+            record.filter_text = unquote_plus(record.query_string)
+        return context
