@@ -88,7 +88,7 @@ class JoinRequest(models.Model):
         blank=True,
         related_name="join_requests",
     )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     history = HistoricalRecords()
     objects = JoinRequestQuerySet.as_manager()

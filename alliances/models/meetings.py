@@ -101,7 +101,7 @@ class Meeting(models.Model):
     checkin_token = models.CharField(
         _("check-in token"), max_length=64, unique=True, default=new_token
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["checkin_token"])
@@ -222,7 +222,7 @@ class CalendarFeedToken(models.Model):
         related_name="calendar_feed",
     )
     token = models.CharField(_("token"), max_length=64, unique=True, default=new_token)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("calendar feed")

@@ -107,7 +107,7 @@ class Registration(models.Model):
         related_name="registrations",
     )
     submitter_ip = models.GenericIPAddressField(_("submitted from"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
 
     history = HistoricalRecords(excluded_fields=["confirm_token", "status_token"])
     objects = RegistrationQuerySet.as_manager()

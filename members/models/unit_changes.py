@@ -65,7 +65,7 @@ class UnitChange(models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     reject_reason = models.TextField(_("reason for rejection"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()

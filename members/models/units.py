@@ -91,7 +91,7 @@ class MemberUnit(models.Model):
         default=UnitStatus.ACTIVE,
         db_index=True,
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()

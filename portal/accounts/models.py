@@ -127,7 +127,7 @@ class ApiToken(models.Model):
     read_only = models.BooleanField(
         _("read-only"), default=False, help_text=_("Refuses POST, PUT, PATCH and DELETE.")
     )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)

@@ -93,7 +93,7 @@ class Activity(models.Model):
         on_delete=models.PROTECT,
         related_name="recorded_activities",
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
@@ -138,7 +138,7 @@ class ActivityPhoto(models.Model):
     )
     image = models.ImageField(_("photo"), upload_to=activity_photo_path)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("photo")

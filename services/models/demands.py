@@ -48,7 +48,7 @@ class DemandCampaign(models.Model):
         blank=True,
         related_name="created_demand_campaigns",
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()
     objects = DemandCampaignQuerySet.as_manager()
@@ -206,7 +206,7 @@ class Demand(models.Model):
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -337,7 +337,7 @@ class DemandOverdueNotice(models.Model):
         Demand, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="overdue_notices"
     )
     sent_on = models.DateField(_("sent on"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("overdue notice")

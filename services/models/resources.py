@@ -54,7 +54,7 @@ class ResourceOffer(models.Model):
         blank=True,
         related_name="created_resource_offers",
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()

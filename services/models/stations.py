@@ -106,7 +106,7 @@ class ServiceStation(models.Model):
     )
     is_open = models.BooleanField(_("open"), default=True, db_index=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[services])
