@@ -305,6 +305,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# The API's JSON bodies: at most this many bytes (Django's DATA_UPLOAD_MAX_MEMORY_SIZE default) and
+# arrays/objects nested at most this deep; beyond either the answer is 400 parse_error.
+API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=2_621_440)
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=64)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # The portal's own tokens (portal.accounts.models.ApiToken): revocable, optionally read-only.
@@ -312,6 +317,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.ScopedPermission"],
+    # JSON bounded by API_JSON_MAX_BYTES and API_JSON_MAX_DEPTH (400 parse_error beyond them).
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [

@@ -17,7 +17,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
@@ -25,6 +25,7 @@ from members.models import MemberUnit
 from portal.accounts.models import User
 from portal.api.fields import PageUrlField, RelatedNameField
 from portal.api.openapi import ValidationErrorResponseSerializer
+from portal.api.parsers import BoundedJSONParser
 from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet, run_action
 from portal.core.exports import xlsx_response
 from portal.core.mail import request_base_url
@@ -374,7 +375,7 @@ class DemandViewSet(HistoryActionMixin, ScopedModelViewSet):
 
     serializer_class = DemandSerializer
     filterset_class = DemandFilterSet
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser]
     search_fields = ["title", "description", "unit__name"]
     ordering_fields = ["created_at", "updated_at", "due_on", "status", "category", "title"]
     ordering = ["-created_at", "-id"]
