@@ -609,6 +609,19 @@ def test_accepting_on_the_meeting_page_counts_one_person_by_default(world, clien
     assert (invitation.rsvp, invitation.attending_count) == ("accepted", 1)
 
 
+def test_the_reminder_field_of_the_meeting_form_says_it_takes_offsets(world, client):
+    """Issue 24: it was labelled "（分钟）" while it takes "3d, 2h"."""
+    meeting = schedule(world)
+    client.force_login(world["lead_user"])
+    response = client.get(reverse("alliances:meeting-update", args=[meeting.pk]))
+    assert response.status_code == 200
+    field = response.context["form"]["reminder_offsets_text"]
+    assert str(field.label) == "提醒时间（会前，如 3d, 2h, 30m）"
+    assert "分钟（m）" in str(field.help_text) and "3d, 2h" in str(field.help_text)
+    page = response.content.decode()
+    assert "提醒时间（会前，如 3d, 2h, 30m）" in page and "提醒时间（分钟）" not in page
+
+
 def test_attendance_rate_on_the_meeting_page(world, client):
     meeting = schedule(world)  # 4 invited
     invitation = meeting.invitations.first()
