@@ -374,6 +374,10 @@ def invitation_rsvp(
                 % {"max": MAX_ATTENDING}
             }
         )
+    if rsvp == Rsvp.ACCEPTED and attending_count == 0:
+        raise ValidationError(
+            {"attending_count": _("A unit that accepts brings at least 1 person.")}
+        )
     if rsvp == Rsvp.DECLINED and attending_count != 0:
         raise ValidationError({"attending_count": _("A unit that declines brings nobody (0).")})
     invitation.rsvp = rsvp

@@ -40,9 +40,12 @@ class MeetingForm(forms.Form):
         label=_("agenda"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
     reminder_offsets_text = forms.CharField(
-        label=_("reminder offsets (minutes)"),
+        label=_("reminders before the meeting (e.g. 3d, 2h, 30m)"),
         required=False,
-        help_text=_("e.g. “3d, 2h” for 3 days and 2 hours; empty for the alliance's setting."),
+        help_text=_(
+            "Days (d), hours (h) or minutes (m) before the start, e.g. “3d, 2h” for 3 days and "
+            "2 hours; empty for the alliance's setting."
+        ),
     )
 
     def __init__(self, *args, user=None, **kwargs):

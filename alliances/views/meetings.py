@@ -110,7 +110,9 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
             rsvp_form=RsvpForm(
                 initial={
                     "rsvp": mine.rsvp if mine and mine.rsvp != Rsvp.PENDING else Rsvp.ACCEPTED,
-                    "attending_count": mine.attending_count if mine and mine.rsvp else 1,
+                    "attending_count": (
+                        mine.attending_count if mine and mine.rsvp == Rsvp.ACCEPTED else 1
+                    ),
                 }
             ),
         )

@@ -328,6 +328,7 @@ def test_rsvp_accept_then_decline(world):
     [
         ("accepted", 100, "attending_count"),
         ("accepted", -1, "attending_count"),
+        ("accepted", 0, "attending_count"),
         ("declined", 2, "attending_count"),
         ("maybe", 1, "rsvp"),
         ("pending", 0, "rsvp"),
@@ -589,6 +590,36 @@ def test_rsvp_from_the_meeting_page(world, client):
     client.force_login(world["lead_user"])
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert 'data-testid="qr"' in page
+
+
+def test_accepting_on_the_meeting_page_counts_one_person_by_default(world, client):
+    """Issue 24: the answer form offered 0 people and an accepted answer with 0 was kept."""
+    meeting = schedule(world)
+    client.force_login(world["member_user"])
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert 'name="attending_count" id="id_attending_count" value="1"' in page
+    invitation = meeting.invitations.get(unit=world["members"][0])
+    url = reverse("alliances:invitation-rsvp", args=[invitation.pk])
+    response = client.post(url, {"rsvp": "accepted", "attending_count": "0"}, follow=True)
+    invitation.refresh_from_db()
+    assert invitation.rsvp == "pending"
+    assert "人数" in " ".join(str(m) for m in response.context["messages"])
+    client.post(url, {"rsvp": "accepted", "attending_count": ""})
+    invitation.refresh_from_db()
+    assert (invitation.rsvp, invitation.attending_count) == ("accepted", 1)
+
+
+def test_the_reminder_field_of_the_meeting_form_says_it_takes_offsets(world, client):
+    """Issue 24: it was labelled "（分钟）" while it takes "3d, 2h"."""
+    meeting = schedule(world)
+    client.force_login(world["lead_user"])
+    response = client.get(reverse("alliances:meeting-update", args=[meeting.pk]))
+    assert response.status_code == 200
+    field = response.context["form"]["reminder_offsets_text"]
+    assert str(field.label) == "提醒时间（会前，如 3d, 2h, 30m）"
+    assert "分钟（m）" in str(field.help_text) and "3d, 2h" in str(field.help_text)
+    page = response.content.decode()
+    assert "提醒时间（会前，如 3d, 2h, 30m）" in page and "提醒时间（分钟）" not in page
 
 
 def test_attendance_rate_on_the_meeting_page(world, client):

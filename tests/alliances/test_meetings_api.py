@@ -132,6 +132,11 @@ def test_rsvp_through_the_api(world, meeting):  # noqa: F811
     assert response.json()["errors"][0]["attr"] == "attending_count"
     response = client.post(f"{URL}{meeting.pk}/rsvp/", {"rsvp": "accepted", "attending_count": 100})
     assert response.status_code == 400
+    response = client.post(f"{URL}{meeting.pk}/rsvp/", {"rsvp": "accepted", "attending_count": 0})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "attending_count"
+    response = client.post(f"{URL}{meeting.pk}/rsvp/", {"rsvp": "accepted"})
+    assert response.status_code == 200 and response.json()["attending_count"] == 1
     assert (
         api(world, "outsider").post(f"{URL}{meeting.pk}/rsvp/", {"rsvp": "accepted"}).status_code
         == 404
