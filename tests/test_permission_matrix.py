@@ -771,6 +771,7 @@ API = {
     ),
     "api/v1/meetings/calendar/": R(get="401 401 200 200 200 200 200 200"),
     "api/v1/meetings/check-in/": R(post="401 401 400 400 400 400 400 400"),
+    "api/v1/meetings/export/": R(get="401 401 200 200 200 200 200 200"),
     "api/v1/meetings/<pk>/": R(
         "meeting",
         get="401 401 200 200 200 200 200 404",
