@@ -743,6 +743,7 @@ API = {
     "api/v1/alliances/": R(
         get="200 401 200 200 200 200 200 200", post="401 401 400 403 403 403 403 403"
     ),
+    "api/v1/alliances/export/": R(get="401 401 200 200 200 200 200 200"),
     "api/v1/alliances/<pk>/": R(
         "alliance",
         get="200 401 200 200 200 200 200 200",
