@@ -880,6 +880,7 @@ API = {
     "api/v1/resources/": R(
         get="401 401 200 200 200 200 200 200", post="401 401 400 403 403 400 400 400"
     ),
+    "api/v1/resources/export/": R(get="401 401 200 200 200 200 200 200"),
     "api/v1/resources/<pk>/": R(
         "offer",
         get="401 401 200 200 200 200 200 200",
