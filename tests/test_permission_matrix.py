@@ -826,6 +826,7 @@ API = {
     "api/v1/registrations/": R(
         get="401 401 200 200 200 403 403 403", post="400 401 400 400 400 400 400 400"
     ),
+    "api/v1/registrations/export/": R(get="401 401 200 200 200 403 403 403"),
     "api/v1/registrations/confirm/": R(post="400 401 400 400 400 400 400 400"),
     "api/v1/registrations/<pk>/": R("registration", get="401 401 200 200 404 403 403 403"),
     "api/v1/registrations/<pk>/approve/": R("registration", post="401 401 200 200 404 403 403 403"),
