@@ -743,6 +743,7 @@ API = {
     "api/v1/alliances/": R(
         get="200 401 200 200 200 200 200 200", post="401 401 400 403 403 403 403 403"
     ),
+    "api/v1/alliances/export/": R(get="401 401 200 200 200 200 200 200"),
     "api/v1/alliances/<pk>/": R(
         "alliance",
         get="200 401 200 200 200 200 200 200",
@@ -771,6 +772,7 @@ API = {
     ),
     "api/v1/meetings/calendar/": R(get="401 401 200 200 200 200 200 200"),
     "api/v1/meetings/check-in/": R(post="401 401 400 400 400 400 400 400"),
+    "api/v1/meetings/export/": R(get="401 401 200 200 200 200 200 200"),
     "api/v1/meetings/<pk>/": R(
         "meeting",
         get="401 401 200 200 200 200 200 404",
@@ -824,6 +826,7 @@ API = {
     "api/v1/registrations/": R(
         get="401 401 200 200 200 403 403 403", post="400 401 400 400 400 400 400 400"
     ),
+    "api/v1/registrations/export/": R(get="401 401 200 200 200 403 403 403"),
     "api/v1/registrations/confirm/": R(post="400 401 400 400 400 400 400 400"),
     "api/v1/registrations/<pk>/": R("registration", get="401 401 200 200 404 403 403 403"),
     "api/v1/registrations/<pk>/approve/": R("registration", post="401 401 200 200 404 403 403 403"),
@@ -878,6 +881,7 @@ API = {
     "api/v1/resources/": R(
         get="401 401 200 200 200 200 200 200", post="401 401 400 403 403 400 400 400"
     ),
+    "api/v1/resources/export/": R(get="401 401 200 200 200 200 200 200"),
     "api/v1/resources/<pk>/": R(
         "offer",
         get="401 401 200 200 200 200 200 200",

@@ -14,12 +14,18 @@ from alliances.calendar import ics_filename, meeting_ics
 from alliances.choices import Rsvp
 from alliances.filters import MeetingFilterSet, upcoming_first
 from alliances.models import Alliance, Invitation, Meeting
-from alliances.selectors.meetings import can_manage, meeting_list, meeting_stations
+from alliances.selectors.meetings import (
+    can_manage,
+    meeting_export_table,
+    meeting_list,
+    meeting_stations,
+)
 from alliances.views.meetings import attendance_export
 from members.models import MemberUnit
 from portal.api.fields import PageUrlField
 from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet, run_action
+from portal.core.exports import xlsx_response
 from portal.core.mail import absolute_url, request_base_url
 from portal.core.masking import mask_email
 
@@ -221,6 +227,12 @@ class MeetingViewSet(HistoryActionMixin, ScopedModelViewSet):
 
     def get_queryset(self):
         queryset = meeting_list(self.request.user)
+        if self.action == "export_list":
+            return (
+                upcoming_first(queryset)
+                if "ordering" not in self.request.query_params
+                else queryset
+            )
         if self.action == "list":
             # A row shows the station's id only: one join fewer than the browser's list.
             queryset = queryset.select_related(None).select_related("alliance", "organizer")
@@ -417,6 +429,18 @@ class MeetingViewSet(HistoryActionMixin, ScopedModelViewSet):
             attended=params.validated_data.get("attended"),
         )
         return self._out(meeting)
+
+    @extend_schema(
+        responses={
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description=_("XLSX workbook"))
+        },
+        description="The filtered list (same parameters as the list) as an XLSX workbook.",
+    )
+    @action(detail=False, url_path="export", pagination_class=None)
+    def export_list(self, request):
+        """Download the filtered list as XLSX."""
+        queryset = self.filter_queryset(self.get_queryset())
+        return xlsx_response(request=request, **meeting_export_table(queryset=queryset))
 
     @extend_schema(
         request=None,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
@@ -40,6 +41,7 @@ from ..selectors.meetings import (
     can_manage,
     can_schedule,
     meeting_detail_queryset,
+    meeting_export_table,
     meeting_list,
     user_invitation,
     user_meetings,
@@ -60,7 +62,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 
 class MeetingListView(LoginRequiredMixin, FilteredListMixin, ListView):
-    """The meetings the user may see, upcoming first."""
+    """The meetings the user may see, upcoming first; `?format=xlsx` downloads the filter."""
 
     template_name = "alliances/meeting_list.html"
     paginate_by = 50
@@ -68,6 +70,13 @@ class MeetingListView(LoginRequiredMixin, FilteredListMixin, ListView):
 
     def get_base_queryset(self):
         return upcoming_first(meeting_list(self.request.user))
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "xlsx":
+            return xlsx_response(
+                request=request, **meeting_export_table(queryset=self.get_queryset())
+            )
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -384,24 +393,23 @@ def attendance_rows(meeting: Meeting):
         ]
 
 
-ATTENDANCE_HEADERS = (
-    "invitee",
-    "credit code / e-mail",
-    "answer",
-    "people attending",
-    "attended",
-    "checked in",
-)
+ATTENDANCE_HEADERS = [
+    gettext_lazy("invitee"),
+    gettext_lazy("credit code / e-mail"),
+    gettext_lazy("answer"),
+    gettext_lazy("people attending"),
+    gettext_lazy("attended"),
+    gettext_lazy("checked in"),
+]
 
 
 def attendance_export(meeting: Meeting, *, request):
     """The attendance list as XLSX, with the minutes and decisions below it."""
-    headers = [_(h) for h in ATTENDANCE_HEADERS]
     return xlsx_response(
         request=request,
         filename=f"meeting-{meeting.pk}-attendance",
         sheet_title=_("Attendance"),
-        headers=headers,
+        headers=ATTENDANCE_HEADERS,
         rows=attendance_rows(meeting),
         trailer=[[], [_("minutes"), meeting.minutes], [_("decisions"), meeting.decisions]],
     )

@@ -723,3 +723,57 @@ def test_a_contact_sees_led_and_invited_meetings_without_distinct():
     mine = user_meetings(contact)
     assert [m.pk for m in mine] == [invited.pk]
     assert not mine.query.distinct
+
+
+# --- list export (issue 24) --------------------------------------------------------------------
+
+
+def read_xlsx(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    return list(sheet.iter_rows(values_only=True))
+
+
+def test_meeting_list_exports_the_filter_in_scope_with_chinese_headers(world, client):
+    meeting = schedule(world, kind="consultation")
+    schedule(world, title="另一场会议")
+    MeetingFactory(title="别的联盟的会议")  # not the member's alliance
+    client.force_login(world["member_user"])
+    page = client.get(reverse("alliances:meeting-list")).content.decode()
+    assert 'data-testid="meeting-export"' in page and "format=xlsx" in page
+    rows = read_xlsx(client.get(reverse("alliances:meeting-list"), {"format": "xlsx"}))
+    assert rows[0][:3] == ("开始时间", "结束时间", "标题")
+    assert rows[0][-3:] == ("邀请数", "接受数", "出席数")
+    assert sorted(row[2] for row in rows[1:]) == sorted(["四季度集思会", "另一场会议"])
+    rows = read_xlsx(
+        client.get(reverse("alliances:meeting-list"), {"kind": "consultation", "format": "xlsx"})
+    )
+    assert len(rows) == 2
+    assert rows[1][0] == START.astimezone(datetime.timezone(datetime.timedelta(hours=8))).replace(
+        tzinfo=None
+    )
+    assert rows[1][4] == "数字经济党建联盟"
+    assert rows[1][10] == meeting.invitations.count() > 0
+    client.force_login(world["outsider"])
+    assert len(read_xlsx(client.get(reverse("alliances:meeting-list"), {"format": "xlsx"}))) == 1
+
+
+def test_attendance_export_headers_are_chinese(world, client):
+    meeting = schedule(world)
+    client.force_login(world["staff"])
+    rows = read_xlsx(client.get(reverse("alliances:meeting-export", args=[meeting.pk])))
+    assert rows[0][:2] == ("受邀单位或来宾", "统一社会信用代码 / 电子邮箱")
+
+
+def test_meeting_export_query_count_is_constant(world, client, django_assert_num_queries):
+    schedule(world)
+    client.force_login(world["staff"])
+    url = reverse("alliances:meeting-list")
+    # Session, user, the rows (counts as subqueries) and the export record, whatever the rows.
+    with django_assert_num_queries(4) as first:
+        read_xlsx(client.get(url, {"format": "xlsx"}))
+    for _ in range(5):
+        InvitationFactory(meeting=MeetingFactory())
+    with django_assert_num_queries(len(first.captured_queries)):
+        read_xlsx(client.get(url, {"format": "xlsx"}))

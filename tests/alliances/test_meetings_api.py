@@ -210,3 +210,25 @@ def test_list_query_count_is_constant(world, meeting, django_assert_num_queries)
         InvitationFactory(meeting=MeetingFactory())
     with django_assert_num_queries(len(first.captured_queries)):
         client.get(URL)
+
+
+def test_list_export_is_the_scoped_filter_as_xlsx(world, meeting, django_assert_num_queries):  # noqa: F811
+    MeetingFactory(title="别的联盟的会议")
+    client = api(world, "member_user")
+    response = client.get(URL + "export/", {"search": "集思"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][2] == "标题"
+    assert [row[2] for row in rows[1:]] == ["四季度集思会"]
+    client = api(world, "staff")
+    client.get(URL + "export/")
+    # The user, the rows (counts as subqueries) and the export record, whatever the rows.
+    with django_assert_num_queries(3) as first:
+        client.get(URL + "export/")
+    for _ in range(3):
+        InvitationFactory(meeting=MeetingFactory())
+    with django_assert_num_queries(len(first.captured_queries)):
+        response = client.get(URL + "export/")
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+    assert len(rows) == 1 + 5

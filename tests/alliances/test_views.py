@@ -1,11 +1,20 @@
+import io
 import json
 import re
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from alliances.models import Alliance, Membership
-from tests.factories import AllianceFactory, MembershipFactory, MemberUnitFactory, RegionFactory
+from tests.factories import (
+    AllianceFactory,
+    MembershipFactory,
+    MemberUnitFactory,
+    RegionFactory,
+    UserFactory,
+)
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +192,47 @@ def test_ending_a_membership_refuses_an_off_site_or_plain_http_next(client, staf
         secure=True,
     )
     assert response["Location"] == "https://testserver/alliances/"
+
+
+# --- export (issue 24) -------------------------------------------------------------------------
+
+
+def xlsx_rows(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+
+
+def test_directory_exports_the_filter_for_signed_in_users(client, hub):
+    url = reverse("alliances:list")
+    response = client.get(url, {"format": "xlsx"})
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert 'data-testid="alliance-export"' not in client.get(url).content.decode()
+    client.force_login(UserFactory())
+    assert 'data-testid="alliance-export"' in client.get(url).content.decode()
+    rows = xlsx_rows(client.get(url, {"format": "xlsx"}))
+    assert rows[0][:5] == ("名称", "简称", "类型", "上级联盟", "牵头单位")
+    assert rows[0][-1] == "现有成员单位数"
+    by_name = {row[0]: row for row in rows[1:]}
+    assert set(by_name) == {"枢纽党建共同体", "生物医药产业党建联盟"}
+    assert by_name["生物医药产业党建联盟"][3] == "枢纽党建共同体"
+    assert by_name["生物医药产业党建联盟"][-1] == 0  # the one member has left
+    assert by_name["枢纽党建共同体"][4] == "闵行区委组织部"
+    rows = xlsx_rows(client.get(url, {"parent": hub.pk, "format": "xlsx"}))
+    assert [row[0] for row in rows[1:]] == ["生物医药产业党建联盟"]
+
+
+def test_directory_export_query_count_is_constant(client, hub, django_assert_num_queries):
+    client.force_login(UserFactory())
+    url = reverse("alliances:list")
+    api = client_for(UserFactory())
+    # Session, user, rows, their regions, the export record.
+    with django_assert_num_queries(5) as page:
+        xlsx_rows(client.get(url, {"format": "xlsx"}))
+    with django_assert_num_queries(4) as via_api:
+        xlsx_rows(api.get("/api/v1/alliances/export/"))
+    AllianceFactory.create_batch(20, parent=hub)
+    with django_assert_num_queries(len(page.captured_queries)):
+        assert len(xlsx_rows(client.get(url, {"format": "xlsx"}))) == 23
+    with django_assert_num_queries(len(via_api.captured_queries)):
+        assert len(xlsx_rows(api.get("/api/v1/alliances/export/"))) == 23

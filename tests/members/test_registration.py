@@ -1,5 +1,6 @@
 """Public registration, e-mail confirmation and staff review in the browser pages and the actions."""
 
+import io
 import random
 import re
 import time
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from openpyxl import load_workbook
 
 from members import credit_code
 from members.actions.registrations import (
@@ -501,3 +503,60 @@ def test_registration_within_the_confirmation_window_still_holds_its_code(client
         created_at=timezone.now() - timedelta(hours=47)
     )
     assert client.post("/register/", form_data(region)).status_code == 400
+
+
+# --- export (issue 24) -------------------------------------------------------------------------
+
+
+def xlsx_rows(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+
+
+@pytest.mark.django_db
+def test_queue_exports_the_filter_in_the_reviewer_scope(
+    client, region, secretary_user, secretary_api
+):
+    mine = make_registration(region)
+    make_registration(
+        region, status=RegistrationStatus.REJECTED, credit_code=OTHER_CODE, name="别家"
+    )
+    make_registration(
+        SubdistrictFactory(code="310104001", parent__code="310104"),
+        credit_code=credit_code.generate(random.Random(77)),
+        name="外区公司",
+    )
+    client.force_login(secretary_user)
+    assert 'data-testid="registration-export"' in client.get("/registrations/").content.decode()
+    rows = xlsx_rows(client.get("/registrations/", {"format": "xlsx"}))
+    assert rows[0][:3] == ("单位名称", "统一社会信用代码", "单位类型")
+    assert rows[0][9:12] == ("联系人", "手机号码", "电子邮箱")
+    assert sorted(row[0] for row in rows[1:]) == sorted([mine.name, "别家"])
+    rows = xlsx_rows(client.get("/registrations/", {"status": "submitted", "format": "xlsx"}))
+    assert [row[:2] for row in rows[1:]] == [(mine.name, mine.credit_code)]
+    assert rows[1][3:5] == ("新虹街道", "310112008")
+    rows = xlsx_rows(secretary_api.get("/api/v1/registrations/export/", {"status": "submitted"}))
+    assert [row[0] for row in rows[1:]] == [mine.name]
+
+
+@pytest.mark.django_db
+def test_queue_export_query_count_does_not_grow_with_rows(
+    client, region, staff_user, staff_api, django_assert_num_queries
+):
+    client.force_login(staff_user)
+    make_registration(region)
+    # Session, user, the rows, the export record (the API: token with its user instead, and the
+    # alliances the rows name, prefetched as its list does).
+    with django_assert_num_queries(4) as page:
+        xlsx_rows(client.get("/registrations/", {"format": "xlsx"}))
+    with django_assert_num_queries(4) as via_api:
+        xlsx_rows(staff_api.get("/api/v1/registrations/export/"))
+    for n in range(5):
+        make_registration(
+            region, credit_code=credit_code.generate(random.Random(9100 + n)), name=f"公司{n}"
+        )
+    with django_assert_num_queries(len(page.captured_queries)):
+        assert len(xlsx_rows(client.get("/registrations/", {"format": "xlsx"}))) == 7
+    with django_assert_num_queries(len(via_api.captured_queries)):
+        assert len(xlsx_rows(staff_api.get("/api/v1/registrations/export/"))) == 7

@@ -1,10 +1,13 @@
 """Resource offers (资源清单) on pages and through /api/v1/resources/, role by role."""
 
+import datetime
+import io
 from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from services.actions.resources import (
     resource_offer_create,
@@ -395,3 +398,54 @@ class TestApi:
         with django_assert_num_queries(3):
             response = api.get(API)
         assert response.json()["count"] == 5
+
+
+# --- export (issue 24) -------------------------------------------------------------------------
+
+
+def xlsx_rows(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+
+
+class TestExport:
+    def test_page_exports_the_filter_with_chinese_headers(self, client, world):
+        response = client.get(LIST, {"format": "xlsx"})
+        assert response.status_code == 302 and "login" in response["Location"]
+        page_client(client, world, "other_contact")
+        assert 'data-testid="resource-export"' in client.get(LIST).content.decode()
+        rows = xlsx_rows(client.get(LIST, {"unit": world["mine"].pk, "format": "xlsx"}))
+        assert rows[0][:3] == ("标题", "类别", "单位")
+        assert rows[0][-1] == "发布时间"
+        by_title = {row[0]: row for row in rows[1:]}
+        assert set(by_title) == {"党群活动室", "旧投影仪"}
+        assert by_title["党群活动室"][2] == "本单位"
+        assert by_title["党群活动室"][5:8] == (
+            datetime.datetime(2026, 12, 1),
+            datetime.datetime(2026, 12, 31),
+            "是",
+        )
+        assert by_title["旧投影仪"][7] == "否"
+
+    def test_api_exports_the_filter(self, world):
+        api = client_as(world, "contact")
+        assert api.get(API + "export/", {"category": "spaceship"}).status_code == 400
+        rows = xlsx_rows(api.get(API + "export/", {"search": "合同"}))
+        assert [row[0] for row in rows[1:]] == ["法律顾问"]
+
+    def test_query_count_does_not_grow_with_the_offers(
+        self, client, world, django_assert_num_queries
+    ):
+        page_client(client, world, "contact")
+        api = client_as(world, "contact")
+        # Session, user, the rows, the export record (the API: token with its user instead).
+        with django_assert_num_queries(4) as page:
+            xlsx_rows(client.get(LIST, {"format": "xlsx"}))
+        with django_assert_num_queries(3) as via_api:
+            xlsx_rows(api.get(API + "export/"))
+        ResourceOfferFactory.create_batch(6, unit=world["stranger"])
+        with django_assert_num_queries(len(page.captured_queries)):
+            assert len(xlsx_rows(client.get(LIST, {"format": "xlsx"}))) == 1 + 9
+        with django_assert_num_queries(len(via_api.captured_queries)):
+            assert len(xlsx_rows(api.get(API + "export/"))) == 1 + 9
