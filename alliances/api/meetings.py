@@ -435,6 +435,8 @@ class MeetingViewSet(HistoryActionMixin, ScopedModelViewSet):
             (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description=_("XLSX workbook"))
         },
         description="The filtered list (same parameters as the list) as an XLSX workbook.",
+        # The meeting's own attendance export is v1_meetings_export_retrieve.
+        operation_id="v1_meetings_list_export",
     )
     @action(detail=False, url_path="export", pagination_class=None)
     def export_list(self, request):
