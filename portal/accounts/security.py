@@ -1,13 +1,16 @@
-"""Sign-in protection: what a locked-out client sees, and the rate-limited password reset."""
+"""Sign-in protection: what a locked-out client sees, and the rate-limited password reset, whose
+mail goes through the outbox like every other mail (a mail server that is down loses nothing)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from portal.core.outbox import mail_store
 from portal.core.ratelimit import client_ip, rate_exceeded
 
 
@@ -33,8 +36,33 @@ def lockout_response(request, original_response=None, credentials=None) -> HttpR
     return HttpResponse(body, status=429)
 
 
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's reset form, but the mail is written to the outbox instead of sent at once.
+
+    Django sends the link inside the request and only logs a failure ("Failed to send password
+    reset email"), so a reset asked for while SMTP is down never arrived. The outbox keeps the
+    mail and sends it when the server answers again (docs/operations.md).
+    """
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        mail_store(recipients=[to_email], subject=subject, body=body)
+
+
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's password reset, with PASSWORD_RESET_RATE_LIMIT requests per client address."""
+    """Django's password reset, with PASSWORD_RESET_RATE_LIMIT requests per client address and
+    its mail through the outbox."""
+
+    form_class = OutboxPasswordResetForm
 
     def post(self, request, *args, **kwargs):
         if rate_exceeded("password-reset", client_ip(request), settings.PASSWORD_RESET_RATE_LIMIT):

@@ -4,14 +4,18 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import timezone
 
 from alliances.models import Alliance, Membership
 from members.models import MemberUnit
 from portal.accounts.choices import Role
 from portal.accounts.models import User
+from portal.notifications.models import OutgoingMail
+from portal.notifications.tasks import send_pending_mail
 from portal.regions.models import Region
 from tests.auth import sign_in
 from tests.factories import UserFactory
+from tests.helpers import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +53,11 @@ def test_sign_out_is_a_post(client, staff_user):
 
 
 def test_password_reset_mail_goes_through_smtp_and_its_link_sets_a_new_password(
-    client, staff_user, smtp_server
+    client, staff_user, smtp_server, django_capture_on_commit_callbacks
 ):
-    response = client.post(reverse("password_reset"), {"email": staff_user.email})
+    # The mail is written to the outbox and sent once the request's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": staff_user.email})
     assert response.status_code == 302
     [message] = smtp_server.wait_for(1)
     assert message["To"] == staff_user.email
@@ -72,9 +78,35 @@ def test_password_reset_mail_goes_through_smtp_and_its_link_sets_a_new_password(
     assert "不再有效" in client.get(link, follow=True).content.decode()
 
 
-def test_password_reset_for_an_unknown_address_sends_nothing(client, smtp_server):
-    client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+def test_password_reset_for_an_unknown_address_sends_nothing(
+    client, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "nobody@example.org"})
     assert smtp_server.wait_for(1, timeout=0.5) == []
+    assert not OutgoingMail.objects.exists()
+
+
+def test_a_reset_asked_for_while_smtp_is_down_arrives_when_it_is_back(
+    client, staff_user, smtp_server, settings, django_capture_on_commit_callbacks
+):
+    """Issue 23: Django sent the link in the request and only logged the failure; it was lost."""
+    settings.EMAIL_PORT = free_port()  # nothing listens there: the mail server is down
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": staff_user.email})
+    assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
+    outgoing = OutgoingMail.objects.get()
+    assert outgoing.recipients == [staff_user.email] and outgoing.status == "pending"
+    assert smtp_server.messages == []
+
+    settings.EMAIL_PORT = smtp_server.port  # the server is back
+    OutgoingMail.objects.update(next_attempt_at=timezone.now())
+    assert send_pending_mail()["sent"] == 1
+    [message] = smtp_server.wait_for(1)
+    assert message["To"] == staff_user.email and "设置新密码" in message["Subject"]
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", message.get_content()).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200 and "new_password1" in form_page.content.decode()
 
 
 def test_password_change_refuses_a_weak_password_and_accepts_a_good_one(client, staff_user):
