@@ -20,7 +20,8 @@ __all__ = ["ApiTokenAuthentication", "ObtainTokenView", "TokenRateThrottle"]
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(label=_("user name"), write_only=True)
+    # As long as a user name can be (django-axes records the name of a failed attempt in 255 characters).
+    username = serializers.CharField(label=_("user name"), write_only=True, max_length=150)
     password = serializers.CharField(
         label=_("password"),
         style={"input_type": "password"},
