@@ -18,6 +18,8 @@ from .choices import (
     MembershipRole,
 )
 from .models import Alliance, JoinRequest, Meeting, Membership
+from .selectors.alliances import alliance_export
+from .selectors.meetings import meeting_export
 
 
 class AllianceFilterSet(django_filters.FilterSet):
@@ -38,6 +40,8 @@ class AllianceFilterSet(django_filters.FilterSet):
         method="filter_region",
         help_text=_("Alliances that span this region or a region below it."),
     )
+
+    export_table = alliance_export
 
     class Meta:
         model = Alliance
@@ -130,6 +134,8 @@ class MeetingFilterSet(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     upcoming = StrictBooleanFilter(label=_("upcoming only"), method="filter_upcoming")
+
+    export_table = meeting_export
 
     class Meta:
         model = Meeting

@@ -11,6 +11,7 @@ from portal.regions.models import Region
 from .choices import ChangeStatus, Industry, PartyOrgType, RegistrationStatus, UnitStatus, UnitType
 from .models import MemberUnit, Registration, UnitChange
 from .search import name_or_code_search
+from .selectors import registration_export, unit_export
 
 
 class MemberUnitFilterSet(django_filters.FilterSet):
@@ -35,6 +36,8 @@ class MemberUnitFilterSet(django_filters.FilterSet):
         help_text=_("Current members of this alliance."),
     )
     status = ChoicesFilter(label=_("status"), choices=UnitStatus.choices)
+
+    export_table = unit_export
 
     class Meta:
         model = MemberUnit
@@ -80,6 +83,8 @@ class RegistrationFilterSet(django_filters.FilterSet):
         method="filter_region",
         help_text=_("The region with this code and everything below it."),
     )
+
+    export_table = registration_export
 
     class Meta:
         model = Registration

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from alliances.models import Alliance, Membership
 from portal.accounts.choices import Role
 from portal.accounts.models import User
+from portal.core.exports import export_table, yes_no
 from portal.core.masking import mask_email, mask_phone
 
 from .models import MemberUnit, Registration, UnitChange
@@ -93,38 +95,34 @@ REGISTRATION_EXPORT_HEADERS = [
 ]
 
 
-def registration_export_table(*, queryset: QuerySet[Registration]) -> dict[str, Any]:
-    """The arguments of `xlsx_response` for a (filtered) review queue from `registration_list`; streamed."""
-
-    def rows():
-        for registration in queryset.iterator(chunk_size=2000):
-            yield [
-                registration.name,
-                registration.credit_code,
-                registration.get_unit_type_display(),
-                registration.region.name,
-                registration.region.code,
-                registration.address,
-                registration.get_industry_display(),
-                registration.get_party_org_type_display(),
-                registration.party_member_count,
-                registration.contact_name,
-                registration.contact_phone,
-                registration.contact_email,
-                registration.get_status_display(),
-                registration.created_at,
-                registration.confirmed_at,
-                str(registration.decided_by) if registration.decided_by_id else "",
-                registration.decided_at,
-                registration.reject_reason,
-            ]
-
-    return {
-        "filename": "registrations",
-        "sheet_title": gettext_lazy("registrations"),
-        "headers": REGISTRATION_EXPORT_HEADERS,
-        "rows": rows(),
-    }
+@export_table(
+    filename="registrations",
+    sheet_title=gettext_lazy("registrations"),
+    headers=REGISTRATION_EXPORT_HEADERS,
+)
+def registration_export(queryset: QuerySet[Registration], user) -> Iterator[list[Any]]:
+    """The XLSX of a (filtered) review queue from `registration_list`; streamed."""
+    for registration in queryset.iterator(chunk_size=2000):
+        yield [
+            registration.name,
+            registration.credit_code,
+            registration.get_unit_type_display(),
+            registration.region.name,
+            registration.region.code,
+            registration.address,
+            registration.get_industry_display(),
+            registration.get_party_org_type_display(),
+            registration.party_member_count,
+            registration.contact_name,
+            registration.contact_phone,
+            registration.contact_email,
+            registration.get_status_display(),
+            registration.created_at,
+            registration.confirmed_at,
+            str(registration.decided_by) if registration.decided_by_id else "",
+            registration.decided_at,
+            registration.reject_reason,
+        ]
 
 
 def registration_detail(*, user) -> QuerySet[Registration]:
@@ -158,3 +156,48 @@ def unit_contact_users(*, unit: MemberUnit) -> QuerySet[User]:
 
 def unit_pending_change(*, unit: MemberUnit) -> UnitChange | None:
     return UnitChange.objects.filter(unit=unit).pending().first()
+
+
+UNIT_EXPORT_HEADERS = [
+    gettext_lazy("name"),
+    gettext_lazy("unified social credit code"),
+    gettext_lazy("unit type"),
+    gettext_lazy("region"),
+    gettext_lazy("industry"),
+    gettext_lazy("party organization"),
+    gettext_lazy("party members"),
+    gettext_lazy("organization coverage"),
+    gettext_lazy("work coverage"),
+    gettext_lazy("key target"),
+    gettext_lazy("current alliances"),
+    gettext_lazy("contact name"),
+    gettext_lazy("contact phone"),
+    gettext_lazy("contact e-mail"),
+    gettext_lazy("status"),
+]
+
+
+@export_table(
+    filename="units", sheet_title=gettext_lazy("member units"), headers=UNIT_EXPORT_HEADERS
+)
+def unit_export(queryset: QuerySet[MemberUnit], user) -> Iterator[list[Any]]:
+    """The XLSX of a (filtered) list from `unit_list` (with `alliance_count`); contacts masked outside scope."""
+    for unit in queryset.iterator(chunk_size=2000):
+        contacts = unit_contacts(user=user, unit=unit)
+        yield [
+            unit.name,
+            unit.credit_code or "",
+            unit.get_unit_type_display(),
+            unit.region.name,
+            unit.get_industry_display(),
+            unit.get_party_org_type_display(),
+            unit.party_member_count,
+            yes_no(unit.org_covered),
+            yes_no(unit.work_covered),
+            yes_no(unit.key_target),
+            unit.alliance_count,
+            unit.contact_name,
+            contacts["contact_phone"],
+            contacts["contact_email"],
+            unit.get_status_display(),
+        ]

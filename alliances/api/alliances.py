@@ -1,11 +1,9 @@
 """API of alliances: the public directory, the network's alliances, their tree."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotAuthenticated
 from rest_framework.response import Response
 
 from alliances.actions.alliances import alliance_end, alliance_parent_check
@@ -14,20 +12,17 @@ from alliances.filters import AllianceFilterSet
 from alliances.models import Alliance
 from alliances.selectors.alliances import (
     alliance_detail,
-    alliance_export_table,
     alliance_list,
     alliance_tree,
 )
 from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.viewsets import (
+    ExportMixin,
     HistoryActionMixin,
     ScopedModelViewSet,
     run_action,
 )
-from portal.core.exports import xlsx_response
 from portal.regions.models import Region
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class AllianceRegionSerializer(serializers.ModelSerializer):
@@ -142,7 +137,7 @@ class AllianceTreeNodeSerializer(serializers.Serializer):
     )
 
 
-class AllianceViewSet(HistoryActionMixin, ScopedModelViewSet):
+class AllianceViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
     """The alliance directory: public to read (without people); district staff create, edit and end."""
 
     filterset_class = AllianceFilterSet
@@ -163,21 +158,6 @@ class AllianceViewSet(HistoryActionMixin, ScopedModelViewSet):
         if self.action == "retrieve":
             return AllianceDetailSerializer
         return AllianceSerializer
-
-    @extend_schema(
-        responses={
-            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description=_("XLSX workbook"))
-        },
-        description="The filtered list (same parameters as the list) as an XLSX workbook; "
-        "signed-in users only (each download is logged).",
-    )
-    @action(detail=False, pagination_class=None)
-    def export(self, request):
-        """Download the filtered list as XLSX."""
-        if not request.user.is_authenticated:
-            raise NotAuthenticated()
-        queryset = self.filter_queryset(self.get_queryset())
-        return xlsx_response(request=request, **alliance_export_table(queryset=queryset))
 
     @extend_schema(responses=AllianceTreeNodeSerializer(many=True), filters=False)
     @action(detail=True, pagination_class=None, filterset_class=None)

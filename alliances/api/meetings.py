@@ -6,7 +6,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from alliances.actions import meetings as actions
@@ -16,7 +16,6 @@ from alliances.filters import MeetingFilterSet, upcoming_first
 from alliances.models import Alliance, Invitation, Meeting
 from alliances.selectors.meetings import (
     can_manage,
-    meeting_export_table,
     meeting_list,
     meeting_stations,
 )
@@ -24,31 +23,10 @@ from alliances.views.meetings import attendance_export
 from members.models import MemberUnit
 from portal.api.fields import PageUrlField
 from portal.api.openapi import ValidationErrorResponseSerializer
+from portal.api.renderers import ICS, XLSX, IcsRenderer, XlsxRenderer
 from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet, run_action
-from portal.core.exports import xlsx_response
 from portal.core.mail import absolute_url, request_base_url
 from portal.core.masking import mask_email
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ICS = "text/calendar"
-
-
-class PassThroughRenderer(BaseRenderer):
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
-
-
-class XlsxRenderer(PassThroughRenderer):
-    media_type = XLSX
-    format = "xlsx"
-
-
-class IcsRenderer(PassThroughRenderer):
-    media_type = ICS
-    format = "ics"
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -441,8 +419,9 @@ class MeetingViewSet(HistoryActionMixin, ScopedModelViewSet):
     @action(detail=False, url_path="export", pagination_class=None)
     def export_list(self, request):
         """Download the filtered list as XLSX."""
-        queryset = self.filter_queryset(self.get_queryset())
-        return xlsx_response(request=request, **meeting_export_table(queryset=queryset))
+        return self.filterset_class.export_table.response(
+            request=request, queryset=self.filter_queryset(self.get_queryset())
+        )
 
     @extend_schema(
         request=None,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy
 
 from members.choices import UnitStatus
+from portal.core.exports import export_table
 
 from ..choices import ROLE_ORDER
 from ..models import Alliance, Membership
@@ -40,33 +42,29 @@ EXPORT_HEADERS = [
 ]
 
 
-def alliance_export_table(*, queryset: QuerySet[Alliance]) -> dict[str, Any]:
-    """The arguments of `xlsx_response` for a (filtered) list from `alliance_list`; rows are streamed."""
-
-    def rows():
-        # iterator() with a chunk size keeps prefetch_related working while streaming.
-        for alliance in queryset.iterator(chunk_size=1000):
-            yield [
-                alliance.name,
-                alliance.short_name,
-                alliance.get_kind_display(),
-                alliance.parent.name if alliance.parent_id else "",
-                alliance.lead_unit.name if alliance.lead_unit_id else "",
-                "、".join(region.name for region in alliance.regions.all()),
-                alliance.get_industry_display(),
-                alliance.founded_on,
-                alliance.ended_on,
-                alliance.get_status_display(),
-                alliance.get_meeting_cadence_display(),
-                alliance.member_count,
-            ]
-
-    return {
-        "filename": "alliances",
-        "sheet_title": gettext_lazy("alliances"),
-        "headers": EXPORT_HEADERS,
-        "rows": rows(),
-    }
+@export_table(
+    filename="alliances",
+    sheet_title=gettext_lazy("alliances"),
+    headers=EXPORT_HEADERS,
+)
+def alliance_export(queryset: QuerySet[Alliance], user) -> Iterator[list[Any]]:
+    """The XLSX of a (filtered) list from `alliance_list`; rows are streamed."""
+    # iterator() with a chunk size keeps prefetch_related working while streaming.
+    for alliance in queryset.iterator(chunk_size=1000):
+        yield [
+            alliance.name,
+            alliance.short_name,
+            alliance.get_kind_display(),
+            alliance.parent.name if alliance.parent_id else "",
+            alliance.lead_unit.name if alliance.lead_unit_id else "",
+            "、".join(region.name for region in alliance.regions.all()),
+            alliance.get_industry_display(),
+            alliance.founded_on,
+            alliance.ended_on,
+            alliance.get_status_display(),
+            alliance.get_meeting_cadence_display(),
+            alliance.member_count,
+        ]
 
 
 def alliance_detail(*, user) -> QuerySet[Alliance]:

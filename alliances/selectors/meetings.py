@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from portal.accounts.selectors import unit_contacts_by_unit
+from portal.core.exports import export_table
 from portal.core.scoping import VIEW
 
 from ..choices import AllianceStatus, MeetingCadence, MeetingStatus, Rsvp
@@ -128,33 +130,29 @@ EXPORT_HEADERS = [
 ]
 
 
-def meeting_export_table(*, queryset: QuerySet[Meeting]) -> dict[str, Any]:
-    """The arguments of `xlsx_response` for a (filtered) list from `meeting_list`; rows are streamed."""
-
-    def rows():
-        for meeting in queryset.iterator(chunk_size=2000):
-            yield [
-                meeting.start_at,
-                meeting.end_at,
-                meeting.title,
-                meeting.get_kind_display(),
-                meeting.alliance.name,
-                meeting.get_status_display(),
-                meeting.station.name if meeting.station_id else "",
-                meeting.address,
-                meeting.online_url,
-                str(meeting.organizer),
-                meeting.invited_count,
-                meeting.accepted_count,
-                meeting.attended_count,
-            ]
-
-    return {
-        "filename": "meetings",
-        "sheet_title": gettext_lazy("meetings"),
-        "headers": EXPORT_HEADERS,
-        "rows": rows(),
-    }
+@export_table(
+    filename="meetings",
+    sheet_title=gettext_lazy("meetings"),
+    headers=EXPORT_HEADERS,
+)
+def meeting_export(queryset: QuerySet[Meeting], user) -> Iterator[list[Any]]:
+    """The XLSX of a (filtered) list from `meeting_list`; rows are streamed."""
+    for meeting in queryset.iterator(chunk_size=2000):
+        yield [
+            meeting.start_at,
+            meeting.end_at,
+            meeting.title,
+            meeting.get_kind_display(),
+            meeting.alliance.name,
+            meeting.get_status_display(),
+            meeting.station.name if meeting.station_id else "",
+            meeting.address,
+            meeting.online_url,
+            str(meeting.organizer),
+            meeting.invited_count,
+            meeting.accepted_count,
+            meeting.attended_count,
+        ]
 
 
 def meeting_detail_queryset(user) -> QuerySet[Meeting]:

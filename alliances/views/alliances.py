@@ -1,7 +1,6 @@
 """Pages of alliances: the list, the tree chart, the detail, create, edit and end."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -11,7 +10,6 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 
 from members.choices import UnitStatus
-from portal.core.exports import xlsx_response
 from portal.core.history import history_entries
 from portal.core.mail import absolute_url, request_base_url
 from portal.core.mixins import DistrictStaffRequiredMixin, FilteredListMixin
@@ -26,7 +24,6 @@ from ..forms.memberships import MembershipAddForm
 from ..models import Alliance, JoinRequest, Membership
 from ..selectors.alliances import (
     alliance_detail,
-    alliance_export_table,
     alliance_list,
     alliance_tree,
     echarts_tree,
@@ -53,15 +50,6 @@ class AllianceListView(FilteredListMixin, ListView):
 
     def get_base_queryset(self):
         return alliance_list(user=self.request.user)
-
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("format") == "xlsx":
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            return xlsx_response(
-                request=request, **alliance_export_table(queryset=self.get_queryset())
-            )
-        return super().get(request, *args, **kwargs)
 
 
 class AllianceChartView(TemplateView):

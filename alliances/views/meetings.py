@@ -41,7 +41,6 @@ from ..selectors.meetings import (
     can_manage,
     can_schedule,
     meeting_detail_queryset,
-    meeting_export_table,
     meeting_list,
     user_invitation,
     user_meetings,
@@ -70,13 +69,6 @@ class MeetingListView(LoginRequiredMixin, FilteredListMixin, ListView):
 
     def get_base_queryset(self):
         return upcoming_first(meeting_list(self.request.user))
-
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("format") == "xlsx":
-            return xlsx_response(
-                request=request, **meeting_export_table(queryset=self.get_queryset())
-            )
-        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -2,8 +2,7 @@
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
@@ -23,11 +22,10 @@ from members.actions.registrations import (
 )
 from members.filters import RegistrationFilterSet
 from members.models import Registration
-from members.selectors import registration_detail, registration_export_table, registration_list
+from members.selectors import registration_detail, registration_list
 from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.permissions import ScopedPermission
-from portal.api.viewsets import ScopedViewSetMixin
-from portal.core.exports import xlsx_response
+from portal.api.viewsets import ExportMixin, ScopedViewSetMixin
 from portal.core.mail import request_base_url
 
 FIELDS = [
@@ -44,8 +42,6 @@ FIELDS = [
     "contact_email",
     "alliances",
 ]
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class RegistrationCreateSerializer(serializers.ModelSerializer):
@@ -125,6 +121,7 @@ class RegistrationThrottle(BaseThrottle):
 
 
 class RegistrationViewSet(
+    ExportMixin,
     ScopedViewSetMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
@@ -160,18 +157,6 @@ class RegistrationViewSet(
         if self.action == "create":
             return RegistrationCreateSerializer
         return RegistrationSerializer
-
-    @extend_schema(
-        responses={
-            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description=_("XLSX workbook"))
-        },
-        description="The filtered review queue (same parameters as the list) as an XLSX workbook.",
-    )
-    @action(detail=False, pagination_class=None)
-    def export(self, request):
-        """Download the filtered list as XLSX."""
-        queryset = self.filter_queryset(self.get_queryset())
-        return xlsx_response(request=request, **registration_export_table(queryset=queryset))
 
     @extend_schema(
         responses={201: RegistrationCreatedSerializer, 400: ValidationErrorResponseSerializer}

@@ -1,7 +1,6 @@
 """API of member units: the scoped list and detail, writes by staff, the XLSX import."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -14,12 +13,11 @@ from members.actions import imports
 from members.actions.units import unit_deactivate
 from members.choices import UnitStatus
 from members.credit_code import CreditCodeValidator
-from members.exports import unit_export
 from members.filters import MemberUnitFilterSet
 from members.models import MemberUnit
 from members.selectors import unit_contacts, unit_detail, unit_list
 from portal.api.openapi import ValidationErrorResponseSerializer
-from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet
+from portal.api.viewsets import ExportMixin, HistoryActionMixin, ScopedModelViewSet
 
 
 class UnitMembershipSerializer(serializers.ModelSerializer):
@@ -138,9 +136,6 @@ class MemberUnitDetailSerializer(MemberUnitSerializer):
         fields = [*MemberUnitSerializer.Meta.fields, "memberships"]
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 class UnitImportSerializer(serializers.Serializer):
     file = serializers.FileField(
         help_text="XLSX or CSV made from the import template (at most 10 MB)."
@@ -157,7 +152,7 @@ class UnitImportResultSerializer(serializers.Serializer):
     total_rows = serializers.IntegerField()
 
 
-class MemberUnitViewSet(HistoryActionMixin, ScopedModelViewSet):
+class MemberUnitViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
     """Member units. Units are never deleted: set `status` to `inactive` to deactivate one."""
 
     serializer_class = MemberUnitSerializer
@@ -187,16 +182,6 @@ class MemberUnitViewSet(HistoryActionMixin, ScopedModelViewSet):
 
     def get_serializer_class(self):
         return MemberUnitDetailSerializer if self.action == "retrieve" else MemberUnitSerializer
-
-    @extend_schema(
-        responses={(200, XLSX): OpenApiTypes.BINARY},
-        description="The filtered list (same parameters as the list) as an XLSX workbook; contact details masked outside your scope.",
-    )
-    @action(detail=False, pagination_class=None)
-    def export(self, request):
-        """Download the filtered list as XLSX."""
-        queryset = self.filter_queryset(self.get_queryset())
-        return unit_export(queryset=queryset, request=request)
 
     @extend_schema(
         request={"multipart/form-data": UnitImportSerializer},

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from portal.core.exports import xlsx_response
 from portal.core.mail import request_base_url
 from portal.core.mixins import FilteredListMixin
 from portal.core.scoping import CHANGE
@@ -26,7 +25,6 @@ from ..forms import RegistrationForm, RegistrationRejectForm
 from ..models import Registration
 from ..selectors import (
     registration_detail,
-    registration_export_table,
     registration_list,
     registration_similar_units,
 )
@@ -102,13 +100,6 @@ class RegistrationListView(ReviewerRequiredMixin, FilteredListMixin, ListView):
 
     def get_base_queryset(self):
         return registration_list(user=self.request.user).order_by("-created_at", "-id")
-
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("format") == "xlsx":
-            return xlsx_response(
-                request=request, **registration_export_table(queryset=self.get_queryset())
-            )
-        return super().get(request, *args, **kwargs)
 
 
 class RegistrationDetailView(ReviewerRequiredMixin, DetailView):

@@ -15,7 +15,6 @@ from portal.core.mixins import DistrictStaffRequiredMixin, FilteredListMixin
 
 from ..actions.units import unit_deactivate
 from ..choices import UnitStatus
-from ..exports import unit_export
 from ..filters import MemberUnitFilterSet
 from ..forms import ContactInviteForm, JoinAllianceForm, MemberUnitForm
 from ..models import MemberUnit
@@ -37,14 +36,6 @@ class UnitListView(LoginRequiredMixin, FilteredListMixin, ListView):
 
     def get_base_queryset(self):
         return unit_list(user=self.request.user).order_by("name", "id")
-
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("format") == "xlsx":
-            return self.export()
-        return super().get(request, *args, **kwargs)
-
-    def export(self):
-        return unit_export(queryset=self.get_queryset(), request=self.request)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

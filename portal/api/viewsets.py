@@ -1,12 +1,14 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from portal.api.renderers import XLSX
 from portal.core.history import history_entries
 from portal.core.scoping import CHANGE, VIEW
 
@@ -54,6 +56,33 @@ class HistoryActionMixin:
         if not request.user.is_district_staff:
             raise PermissionDenied(_("Only district staff can read the change history."))
         return Response(HistoryEntrySerializer(history_entries(self.get_object()), many=True).data)
+
+
+class ExportMixin:
+    """`GET …/export/`: the filtered list (same parameters as the list) as XLSX.
+
+    The table is the FilterSet's `export_table`, the one the list page downloads with `?format=xlsx`.
+    """
+
+    def export_response(self, request):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        table = self.filterset_class.export_table
+        if not table.permits(request.user):
+            raise PermissionDenied()
+        return table.response(request=request, queryset=self.filter_queryset(self.get_queryset()))
+
+    @extend_schema(
+        responses={
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description=_("XLSX workbook"))
+        },
+        description="The filtered list (same parameters as the list) as an XLSX workbook; "
+        "signed-in users only, each download is logged.",
+    )
+    @action(detail=False, pagination_class=None)
+    def export(self, request):
+        """Download the filtered list as XLSX."""
+        return self.export_response(request)
 
 
 def run_action(action, **kwargs):

@@ -7,13 +7,15 @@ request is a required argument and the record is written here, where no caller c
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -77,3 +79,54 @@ def xlsx_response(
         filename=f"{filename}-{timezone.localdate():%Y%m%d}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+def yes_no(value: bool) -> str:
+    """A yes/no cell in the reader's language."""
+    return _("yes") if value else _("no")
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    """What the XLSX of one list holds, declared once beside its FilterSet (`FilterSet.export_table`).
+
+    `rows(queryset, user)` yields the rows of the filtered queryset (streamed: use `.iterator()`);
+    `allowed(user)` says who may download it beyond being signed in. The list page
+    (`FilteredListMixin`, `?format=xlsx`) and the API (`ExportMixin`, `…/export/`) both answer with
+    `response()`, so a list's export is wired once.
+    """
+
+    filename: str
+    sheet_title: Any
+    headers: Sequence[Any]
+    rows: Callable[[Any, Any], Iterable[Sequence[Any]]]
+    allowed: Callable[[Any], bool] | None = None
+
+    def permits(self, user) -> bool:
+        return bool(user.is_authenticated and (self.allowed is None or self.allowed(user)))
+
+    def response(self, *, request: HttpRequest, queryset) -> FileResponse:
+        if not self.permits(request.user):
+            raise PermissionDenied
+        return xlsx_response(
+            request=request,
+            filename=self.filename,
+            sheet_title=str(self.sheet_title),
+            headers=self.headers,
+            rows=self.rows(queryset, request.user),
+        )
+
+
+def export_table(
+    *,
+    filename: str,
+    sheet_title: Any,
+    headers: Sequence[Any],
+    allowed: Callable[[Any], bool] | None = None,
+) -> Callable[[Callable[[Any, Any], Iterable[Sequence[Any]]]], ExportTable]:
+    """Declare a list's export on its row function: `@export_table(filename=…, headers=…)`."""
+
+    def declare(rows: Callable[[Any, Any], Iterable[Sequence[Any]]]) -> ExportTable:
+        return ExportTable(filename, sheet_title, headers, rows, allowed)
+
+    return declare

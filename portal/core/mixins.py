@@ -1,4 +1,5 @@
 from django.contrib.auth.mixins import UserPassesTestMixin
+from django.contrib.auth.views import redirect_to_login
 
 from portal.core.pagination import BoundedCountPaginator
 from portal.core.scoping import CHANGE, VIEW
@@ -24,7 +25,12 @@ class DistrictStaffRequiredMixin(UserPassesTestMixin):
 
 
 class FilteredListMixin:
-    """A list page driven by the same FilterSet as its API list; a wrong filter value lists nothing and says why."""
+    """A list page driven by the same FilterSet as its API list; a wrong filter value lists nothing and says why.
+
+    `?format=xlsx` downloads the filtered list when the FilterSet declares an `export_table`
+    (`portal.core.exports.ExportTable`): anonymous users are sent to sign in first, unless the
+    table names who may download it (`allowed`), when others get a 403.
+    """
 
     filterset_class = None
     paginator_class = BoundedCountPaginator
@@ -38,6 +44,14 @@ class FilteredListMixin:
             self.request.GET, queryset=self.get_base_queryset(), request=self.request
         )
         return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
+
+    def get(self, request, *args, **kwargs):
+        table = getattr(self.filterset_class, "export_table", None)
+        if table is not None and request.GET.get("format") == "xlsx":
+            if not request.user.is_authenticated and table.allowed is None:
+                return redirect_to_login(request.get_full_path())
+            return table.response(request=request, queryset=self.get_queryset())
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

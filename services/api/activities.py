@@ -13,8 +13,7 @@ from alliances.models import Alliance
 from members.models import MemberUnit
 from portal.api.fields import RelatedNameField
 from portal.api.openapi import ValidationErrorResponseSerializer
-from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet, run_action
-from portal.core.exports import xlsx_response
+from portal.api.viewsets import ExportMixin, HistoryActionMixin, ScopedModelViewSet, run_action
 from portal.regions.models import Region
 
 from ..actions.activities import (
@@ -28,15 +27,11 @@ from ..choices import MAX_PHOTOS
 from ..filters.activities import ActivityFilterSet
 from ..models import Activity, ActivityPhoto, JointProject, ServiceStation
 from ..selectors.activities import (
-    EXPORT_HEADERS,
     activity_api_list,
     activity_detail,
-    activity_export_rows,
     activity_list,
     activity_totals,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ActivityPhotoSerializer(serializers.ModelSerializer):
@@ -159,7 +154,7 @@ WRITE_REQUEST = {
 WRITE_RESPONSES = {400: ValidationErrorResponseSerializer}
 
 
-class ActivityViewSet(HistoryActionMixin, ScopedModelViewSet):
+class ActivityViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
     """The activity log. Activities are corrected, never deleted; their photos are added and removed."""
 
     serializer_class = ActivitySerializer
@@ -285,19 +280,3 @@ class ActivityViewSet(HistoryActionMixin, ScopedModelViewSet):
         """Activities, participants and party members of the filtered list (same parameters as the list)."""
         queryset = self.filter_queryset(self.get_queryset())
         return Response(ActivityTotalsSerializer(activity_totals(queryset)).data)
-
-    @extend_schema(
-        responses={(200, XLSX): OpenApiTypes.BINARY},
-        description="The filtered list (same parameters as the list) as an XLSX workbook.",
-    )
-    @action(detail=False, pagination_class=None)
-    def export(self, request):
-        """Download the filtered list as XLSX."""
-        queryset = self.filter_queryset(self.get_queryset())
-        return xlsx_response(
-            request=request,
-            filename="activities",
-            sheet_title=str(_("activities")),
-            headers=EXPORT_HEADERS,
-            rows=activity_export_rows(queryset),
-        )

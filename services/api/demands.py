@@ -18,7 +18,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import MultiPartParser
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from members.models import MemberUnit
@@ -26,8 +26,8 @@ from portal.accounts.models import User
 from portal.api.fields import PageUrlField, RelatedNameField
 from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.parsers import BoundedJSONParser
-from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet, run_action
-from portal.core.exports import xlsx_response
+from portal.api.renderers import OCTET, OctetStreamRenderer
+from portal.api.viewsets import ExportMixin, HistoryActionMixin, ScopedModelViewSet, run_action
 from portal.core.mail import request_base_url
 from portal.regions.models import Region
 
@@ -37,14 +37,12 @@ from ..choices import DemandCategory, DemandSource
 from ..filters.demands import DemandFilterSet
 from ..models import Demand, DemandAttachment, DemandCampaign, DemandDeadline, DemandEvent
 from ..selectors.demands import (
-    EXPORT_HEADERS,
     campaign_list,
     demand_api_list,
     demand_contacts,
     demand_counts,
     demand_counts_by_category,
     demand_detail,
-    demand_export_rows,
     demand_list,
 )
 
@@ -60,27 +58,7 @@ except ImportError:  # pragma: no cover
         url = serializers.CharField(read_only=True)
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-OCTET = "application/octet-stream"
 ID_MAX = 2**63 - 1
-
-
-class _PassThroughRenderer(BaseRenderer):
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
-
-
-class XlsxRenderer(_PassThroughRenderer):
-    media_type = XLSX
-    format = "xlsx"
-
-
-class OctetStreamRenderer(_PassThroughRenderer):
-    media_type = OCTET
-    format = "bin"
 
 
 # --- output -------------------------------------------------------------------------------------
@@ -369,7 +347,7 @@ WRITE_REQUEST = {
 }
 
 
-class DemandViewSet(HistoryActionMixin, ScopedModelViewSet):
+class DemandViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
     """Demands (诉求). Unit contacts raise their unit's; staff and secretaries raise them for units or
     residents and handle them through the steps; raisers rate the resolution. Never deleted."""
 
@@ -588,26 +566,6 @@ class DemandViewSet(HistoryActionMixin, ScopedModelViewSet):
             "by_category": demand_counts_by_category(queryset, today=today),
         }
         return Response(DemandCountsReportSerializer(data).data)
-
-    @extend_schema(
-        responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description=_("XLSX"))},
-        description="The filtered list (same parameters as the list) as an XLSX workbook.",
-    )
-    @action(
-        detail=False,
-        pagination_class=None,
-        renderer_classes=[JSONRenderer, XlsxRenderer],
-    )
-    def export(self, request):
-        """Download the filtered list as XLSX."""
-        queryset = self.filter_queryset(self.get_queryset())
-        return xlsx_response(
-            request=request,
-            filename="demands",
-            sheet_title=str(_("demands")),
-            headers=EXPORT_HEADERS,
-            rows=demand_export_rows(queryset, user=request.user),
-        )
 
 
 # --- campaigns ----------------------------------------------------------------------------------

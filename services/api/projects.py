@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
 )
 from rest_framework import serializers, status
@@ -17,11 +16,11 @@ from members.models import MemberUnit
 from portal.api.fields import PageUrlField
 from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.viewsets import (
+    ExportMixin,
     HistoryActionMixin,
     ScopedModelViewSet,
     run_action,
 )
-from portal.core.exports import xlsx_response
 from portal.core.mail import request_base_url
 from portal.regions.models import Region
 
@@ -36,12 +35,10 @@ from ..models import (
     ProjectParticipant,
 )
 from ..selectors.projects import (
-    EXPORT_HEADERS,
     can_create_projects,
     is_project_owner,
     project_detail,
     project_events,
-    project_export_rows,
     project_list,
     project_status_counts,
 )
@@ -55,9 +52,6 @@ except ImportError:  # the matching module comes separately; until then there ar
     class SuggestionSerializer(serializers.Serializer):
         kind = serializers.CharField(read_only=True)
         title = serializers.CharField(read_only=True)
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 ERRORS = {400: ValidationErrorResponseSerializer}
@@ -263,7 +257,7 @@ class StatusCountsSerializer(serializers.Serializer):
 PROJECT_FIELDS = set(actions.EDITABLE)
 
 
-class ProjectViewSet(HistoryActionMixin, ScopedModelViewSet):
+class ProjectViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
     """Joint projects. Staff, street secretaries (in their region) and the contacts of an alliance's lead
     unit publish them; their owners edit them and move them along the status table; the lead and
     co-organizing units report progress, milestones and amounts. Projects are cancelled, never deleted."""
@@ -506,20 +500,3 @@ class ProjectViewSet(HistoryActionMixin, ScopedModelViewSet):
         """How many projects of the filtered list (same parameters) are in each status."""
         counts = project_status_counts(self.filter_queryset(self.get_queryset()))
         return Response({"total": sum(counts.values()), "by_status": counts})
-
-    @extend_schema(
-        responses={
-            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description=_("XLSX workbook"))
-        },
-        description="The filtered list (same parameters as the list) as an XLSX workbook.",
-    )
-    @action(detail=False, pagination_class=None)
-    def export(self, request):
-        """Download the filtered list as XLSX."""
-        return xlsx_response(
-            request=request,
-            filename="projects",
-            sheet_title=str(_("joint projects")),
-            headers=EXPORT_HEADERS,
-            rows=project_export_rows(self.filter_queryset(self.get_queryset())),
-        )

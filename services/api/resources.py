@@ -2,8 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -11,15 +10,12 @@ from rest_framework.response import Response
 from members.models import MemberUnit
 from portal.api.fields import PageUrlField
 from portal.api.openapi import ValidationErrorResponseSerializer
-from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet, run_action
-from portal.core.exports import xlsx_response
+from portal.api.viewsets import ExportMixin, HistoryActionMixin, ScopedModelViewSet, run_action
 from portal.regions.models import Region
 from services.actions import resources as actions
 from services.filters.resources import ResourceOfferFilterSet
 from services.models import ResourceOffer
-from services.selectors.resources import resource_offer_export_table, resource_offer_list
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from services.selectors.resources import resource_offer_list
 
 
 class ResourceOfferSerializer(serializers.ModelSerializer):
@@ -76,7 +72,7 @@ class ResourceOfferSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class ResourceOfferViewSet(HistoryActionMixin, ScopedModelViewSet):
+class ResourceOfferViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
     """Resource offers. Anyone signed in reads them; district staff and unit contacts (for their own
     unit) publish and edit them. An offer is never deleted: withdraw it and it keeps its records."""
 
@@ -89,18 +85,6 @@ class ResourceOfferViewSet(HistoryActionMixin, ScopedModelViewSet):
 
     def get_queryset(self):
         return resource_offer_list(user=self.request.user)
-
-    @extend_schema(
-        responses={
-            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description=_("XLSX workbook"))
-        },
-        description="The filtered list (same parameters as the list) as an XLSX workbook.",
-    )
-    @action(detail=False, pagination_class=None)
-    def export(self, request):
-        """Download the filtered list as XLSX."""
-        queryset = self.filter_queryset(self.get_queryset())
-        return xlsx_response(request=request, **resource_offer_export_table(queryset=queryset))
 
     def can_create(self, user) -> bool:
         return actions.can_offer_resources(user)

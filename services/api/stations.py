@@ -8,20 +8,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.response import Response
 
 from members.models import MemberUnit
 from portal.api.openapi import ValidationErrorResponseSerializer
-from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet, run_action
-from portal.core.exports import xlsx_response
+from portal.api.viewsets import ExportMixin, HistoryActionMixin, ScopedModelViewSet, run_action
 from portal.regions.models import Region
 from services.actions import stations as actions
 from services.filters.stations import ServiceCategoryFilterSet, StationFilterSet
 from services.models import ServiceCategory, ServiceStation
-from services.selectors.stations import MAP_POINTS_MAX, station_export_table, station_list
+from services.selectors.stations import MAP_POINTS_MAX, station_list
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SIX_PLACES = Decimal("0.000001")
 
 
@@ -200,7 +197,7 @@ class FeatureCollectionSerializer(serializers.Serializer):
     features = FeatureSerializer(many=True)
 
 
-class ServiceStationViewSet(HistoryActionMixin, ScopedModelViewSet):
+class ServiceStationViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
     """Service stations. Anyone reads the public, open ones; district staff and street secretaries (in
     their region) create and edit them. A station is never deleted: close it and it keeps its records."""
 
@@ -303,21 +300,6 @@ class ServiceStationViewSet(HistoryActionMixin, ScopedModelViewSet):
             for station in queryset
         ]
         return Response({"type": "FeatureCollection", "features": features})
-
-    @extend_schema(
-        responses={(200, XLSX): OpenApiTypes.BINARY},
-        description="The filtered list (same parameters as the list) as an XLSX workbook; "
-        "district staff and street secretaries only.",
-    )
-    @action(detail=False, pagination_class=None)
-    def export(self, request):
-        """Download the filtered list as XLSX."""
-        if not request.user.is_authenticated:
-            raise NotAuthenticated()
-        if not actions.can_manage_stations(request.user):
-            raise PermissionDenied()
-        queryset = self.filter_queryset(self.get_queryset())
-        return xlsx_response(request=request, **station_export_table(queryset=queryset))
 
 
 class ServiceCategoryViewSet(HistoryActionMixin, ScopedModelViewSet):

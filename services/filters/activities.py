@@ -10,6 +10,7 @@ from portal.regions.models import Region
 
 from ..choices import ActivityType
 from ..models import Activity, ServiceStation
+from ..selectors.activities import activity_export
 
 
 class ActivityFilterSet(django_filters.FilterSet):
@@ -44,6 +45,8 @@ class ActivityFilterSet(django_filters.FilterSet):
         lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+    export_table = activity_export
 
     class Meta:
         model = Activity

@@ -13,6 +13,7 @@ from portal.regions.models import Region
 
 from ..choices import DEMAND_OPEN_STATUSES, DemandCategory, DemandSource, DemandStatus
 from ..models import Demand
+from ..selectors.demands import demand_export
 
 # "Due soon": open demands due today or within this many days.
 DUE_SOON_DAYS = 3
@@ -77,6 +78,8 @@ class DemandFilterSet(django_filters.FilterSet):
     has_project = StrictBooleanFilter(
         label=_("became a project"), field_name="project", lookup_expr="isnull", exclude=True
     )
+
+    export_table = demand_export
 
     class Meta:
         model = Demand

@@ -13,6 +13,8 @@ from services.choices import DemandCategory, ProjectStatus
 from services.models import JointProject, ProjectParticipant
 from services.selectors.projects import has_pending_claims
 
+from ..selectors.projects import project_export
+
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
@@ -61,6 +63,8 @@ class ProjectFilterSet(django_filters.FilterSet):
             "Projects you manage or your unit takes part in (district staff: those you created)."
         ),
     )
+
+    export_table = project_export
 
     class Meta:
         model = JointProject

@@ -9,6 +9,8 @@ from portal.regions.models import Region
 from services.choices import ResourceCategory
 from services.models import ResourceOffer
 
+from ..selectors.resources import resource_offer_export
+
 
 class ResourceOfferFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("title or description"), method="filter_q")
@@ -25,6 +27,8 @@ class ResourceOfferFilterSet(django_filters.FilterSet):
         help_text=_("Offers available on this day (YYYY-MM-DD)."),
     )
     active = StrictBooleanFilter(label=_("active"), field_name="is_active")
+
+    export_table = resource_offer_export
 
     class Meta:
         model = ResourceOffer

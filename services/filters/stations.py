@@ -12,6 +12,8 @@ from portal.regions.models import Region
 from services.choices import StationKind
 from services.models import ServiceCategory, ServiceStation
 
+from ..selectors.stations import station_export
+
 
 def category_lookup(values) -> tuple[set[int], set[str]]:
     """Split service references into ids (all digits) and codes; a code always has a letter."""
@@ -74,6 +76,8 @@ class StationFilterSet(django_filters.FilterSet):
     operator = IdFilter(label=_("operator (unit id)"), field_name="operator_id")
     is_open = StrictBooleanFilter(label=_("open"))
     is_public = StrictBooleanFilter(label=_("public"))
+
+    export_table = station_export
 
     class Meta:
         model = ServiceStation

@@ -9,6 +9,8 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 
+from portal.core.exports import export_table
+
 from ..models import Activity, ActivityPhoto
 from . import related_value
 
@@ -113,7 +115,8 @@ EXPORT_HEADERS = [
 ]
 
 
-def activity_export_rows(queryset: QuerySet[Activity]) -> Iterator[list[Any]]:
+@export_table(filename="activities", sheet_title=gettext_lazy("activities"), headers=EXPORT_HEADERS)
+def activity_export(queryset: QuerySet[Activity], user) -> Iterator[list[Any]]:
     """The rows of the XLSX of a filtered list (from `activity_list`), streamed."""
     for activity in queryset.iterator(chunk_size=2000):
         yield [

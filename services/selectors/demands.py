@@ -36,6 +36,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from portal.core.exports import export_table, yes_no
 from portal.core.masking import mask_email, mask_phone
 from portal.regions.models import Region
 
@@ -358,9 +359,9 @@ EXPORT_HEADERS = [
 ]
 
 
-def demand_export_rows(queryset: QuerySet[Demand], *, user) -> Iterator[list[Any]]:
+@export_table(filename="demands", sheet_title=gettext_lazy("demands"), headers=EXPORT_HEADERS)
+def demand_export(queryset: QuerySet[Demand], user) -> Iterator[list[Any]]:
     """The rows of the XLSX of a filtered board (from `demand_list`), streamed; contacts as `user` may see them."""
-    yes, no = str(gettext_lazy("yes")), str(gettext_lazy("no"))
     for demand in queryset.iterator(chunk_size=1000):
         contacts = demand_contacts(user=user, demand=demand)
         yield [
@@ -379,7 +380,7 @@ def demand_export_rows(queryset: QuerySet[Demand], *, user) -> Iterator[list[Any
             demand.assignee_unit.name if demand.assignee_unit_id else "",
             str(demand.assignee) if demand.assignee_id else "",
             demand.due_on,
-            yes if demand.is_overdue else no,
+            yes_no(demand.is_overdue),
             demand.resolved_at,
             demand.satisfaction,
             demand.resolution,

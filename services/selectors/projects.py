@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from portal.accounts.selectors import unit_contacts
+from portal.core.exports import export_table
 from portal.core.scoping import CHANGE
 
 from ..choices import ClaimStatus, ParticipantRole, ProjectStatus
@@ -273,7 +274,10 @@ def _number(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
 
 
-def project_export_rows(queryset: QuerySet[JointProject]) -> Iterator[list[Any]]:
+@export_table(
+    filename="projects", sheet_title=gettext_lazy("joint projects"), headers=EXPORT_HEADERS
+)
+def project_export(queryset: QuerySet[JointProject], user) -> Iterator[list[Any]]:
     """The rows of the XLSX of a filtered board (from `project_list`), streamed; amounts as numbers."""
     for project in queryset.iterator(chunk_size=2000):
         yield [

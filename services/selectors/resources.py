@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.core.exports import export_table, yes_no
 from portal.core.scoping import CHANGE
 from services.models import ResourceOffer
 
@@ -47,28 +48,23 @@ EXPORT_HEADERS = [
 ]
 
 
-def resource_offer_export_table(*, queryset: QuerySet[ResourceOffer]) -> dict[str, Any]:
-    """The arguments of `xlsx_response` for a (filtered) list from `resource_offer_list`; streamed."""
-    yes, no = _("yes"), _("no")
-
-    def rows():
-        for offer in queryset.iterator(chunk_size=2000):
-            yield [
-                offer.title,
-                offer.get_category_display(),
-                offer.unit.name,
-                offer.region.name if offer.region_id else "",
-                offer.region.code if offer.region_id else "",
-                offer.available_from,
-                offer.available_until,
-                yes if offer.is_active else no,
-                offer.description,
-                offer.created_at,
-            ]
-
-    return {
-        "filename": "resource-offers",
-        "sheet_title": gettext_lazy("resource offers"),
-        "headers": EXPORT_HEADERS,
-        "rows": rows(),
-    }
+@export_table(
+    filename="resource-offers",
+    sheet_title=gettext_lazy("resource offers"),
+    headers=EXPORT_HEADERS,
+)
+def resource_offer_export(queryset: QuerySet[ResourceOffer], user) -> Iterator[list[Any]]:
+    """The XLSX of a (filtered) list from `resource_offer_list`; streamed."""
+    for offer in queryset.iterator(chunk_size=2000):
+        yield [
+            offer.title,
+            offer.get_category_display(),
+            offer.unit.name,
+            offer.region.name if offer.region_id else "",
+            offer.region.code if offer.region_id else "",
+            offer.available_from,
+            offer.available_until,
+            yes_no(offer.is_active),
+            offer.description,
+            offer.created_at,
+        ]

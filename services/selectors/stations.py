@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.core.exports import export_table, yes_no
 from portal.core.scoping import CHANGE
+from services.actions.stations import can_manage_stations
 from services.choices import StationKind
 from services.models import Activity, ServiceCategory, ServiceStation
 
@@ -109,33 +111,29 @@ EXPORT_HEADERS = [
 ]
 
 
-def station_export_table(*, queryset: QuerySet[ServiceStation]) -> dict[str, Any]:
-    """The arguments of `xlsx_response` for a (filtered) list from `station_list`; rows are streamed."""
-    yes, no = _("yes"), _("no")
-
-    def rows():
-        # iterator() with a chunk size keeps prefetch_related working while streaming.
-        for station in queryset.iterator(chunk_size=1000):
-            yield [
-                station.name,
-                station.get_kind_display(),
-                station.operator.name if station.operator else "",
-                station.region.name,
-                station.region.code,
-                station.address,
-                float(station.latitude) if station.latitude is not None else None,
-                float(station.longitude) if station.longitude is not None else None,
-                station.opening_hours,
-                "、".join(s.name for s in station.services.all()),
-                station.phone,
-                yes if station.is_public else no,
-                yes if station.is_open else no,
-                station.closed_on,
-            ]
-
-    return {
-        "filename": "stations",
-        "sheet_title": _("service stations"),
-        "headers": EXPORT_HEADERS,
-        "rows": rows(),
-    }
+@export_table(
+    filename="stations",
+    sheet_title=gettext_lazy("service stations"),
+    headers=EXPORT_HEADERS,
+    allowed=can_manage_stations,
+)
+def station_export(queryset: QuerySet[ServiceStation], user) -> Iterator[list[Any]]:
+    """The XLSX of a (filtered) list from `station_list`; rows are streamed."""
+    # iterator() with a chunk size keeps prefetch_related working while streaming.
+    for station in queryset.iterator(chunk_size=1000):
+        yield [
+            station.name,
+            station.get_kind_display(),
+            station.operator.name if station.operator else "",
+            station.region.name,
+            station.region.code,
+            station.address,
+            float(station.latitude) if station.latitude is not None else None,
+            float(station.longitude) if station.longitude is not None else None,
+            station.opening_hours,
+            "、".join(s.name for s in station.services.all()),
+            station.phone,
+            yes_no(station.is_public),
+            yes_no(station.is_open),
+            station.closed_on,
+        ]

@@ -12,7 +12,6 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from portal.core.actions_views import error_text
-from portal.core.exports import xlsx_response
 from portal.core.history import history_entries
 from portal.core.mixins import FilteredListMixin
 
@@ -34,10 +33,8 @@ from ..filters.activities import ActivityFilterSet
 from ..forms.activities import ActivityForm
 from ..models import Activity
 from ..selectors.activities import (
-    EXPORT_HEADERS,
     activity_can_change,
     activity_detail,
-    activity_export_rows,
     activity_list,
     activity_totals,
 )
@@ -52,17 +49,6 @@ class ActivityListView(LoginRequiredMixin, FilteredListMixin, ListView):
 
     def get_base_queryset(self):
         return activity_list(user=self.request.user)
-
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("format") == "xlsx":
-            return xlsx_response(
-                request=request,
-                filename="activities",
-                sheet_title=_("activities"),
-                headers=EXPORT_HEADERS,
-                rows=activity_export_rows(self.get_queryset()),
-            )
-        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

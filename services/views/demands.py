@@ -20,7 +20,6 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from portal.core.actions_views import redirect_back
-from portal.core.exports import xlsx_response
 from portal.core.forms import apply_validation_error
 from portal.core.history import history_entries
 from portal.core.mail import request_base_url
@@ -59,13 +58,11 @@ from ..forms.demands import (
 )
 from ..models import Demand, DemandAttachment, DemandCampaign, DemandDeadline
 from ..selectors.demands import (
-    EXPORT_HEADERS,
     campaign_list,
     demand_contacts,
     demand_counts,
     demand_counts_by_category,
     demand_detail,
-    demand_export_rows,
     demand_list,
     demand_status_counts,
 )
@@ -133,17 +130,6 @@ class DemandListView(DemandAccessMixin, FilteredListMixin, ListView):
 
     def get_base_queryset(self):
         return demand_list(user=self.request.user)
-
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("format") == "xlsx":
-            return xlsx_response(
-                request=request,
-                filename="demands",
-                sheet_title=_("demands"),
-                headers=EXPORT_HEADERS,
-                rows=demand_export_rows(self.get_queryset(), user=request.user),
-            )
-        return super().get(request, *args, **kwargs)
 
     def _status_tabs(self) -> list[dict]:
         query = self.request.GET.copy()

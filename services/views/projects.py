@@ -17,7 +17,6 @@ from django.views import View
 from django.views.generic import ListView
 
 from portal.core.actions_views import error_text, redirect_back
-from portal.core.exports import xlsx_response
 from portal.core.forms import apply_validation_error
 from portal.core.history import history_entries
 from portal.core.mail import request_base_url
@@ -47,7 +46,6 @@ from ..forms.projects import (
 from ..models import Demand, ProjectMilestone
 from ..selectors.claims import claim_can_decide, claim_can_withdraw
 from ..selectors.projects import (
-    EXPORT_HEADERS,
     can_create_projects,
     can_handle_demand,
     is_project_manager,
@@ -58,7 +56,6 @@ from ..selectors.projects import (
     project_claims,
     project_detail,
     project_events,
-    project_export_rows,
     project_list,
     project_status_counts,
     project_timeline,
@@ -93,17 +90,6 @@ class ProjectListView(LoginRequiredMixin, FilteredListMixin, ListView):
 
     def get_base_queryset(self):
         return project_list(user=self.request.user)
-
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("format") == "xlsx":
-            return xlsx_response(
-                request=request,
-                filename="projects",
-                sheet_title=_("joint projects"),
-                headers=EXPORT_HEADERS,
-                rows=project_export_rows(self.get_queryset()),
-            )
-        return super().get(request, *args, **kwargs)
 
     def status_tabs(self) -> list[dict]:
         """Each status with its count under the other filters, and the link that picks it."""

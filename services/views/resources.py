@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from portal.core.exports import xlsx_response
 from portal.core.forms import apply_validation_error
 from portal.core.history import history_entries
 from portal.core.mixins import FilteredListMixin
@@ -24,7 +23,6 @@ from services.forms.resources import ResourceOfferForm
 from services.models import ResourceOffer
 from services.selectors.resources import (
     resource_offer_changeable_ids,
-    resource_offer_export_table,
     resource_offer_list,
 )
 
@@ -37,13 +35,6 @@ class ResourceOfferListView(LoginRequiredMixin, FilteredListMixin, ListView):
 
     def get_base_queryset(self):
         return resource_offer_list(user=self.request.user)
-
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("format") == "xlsx":
-            return xlsx_response(
-                request=request, **resource_offer_export_table(queryset=self.get_queryset())
-            )
-        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
-from portal.core.exports import xlsx_response
 from portal.core.forms import apply_validation_error
 from portal.core.history import history_entries
 from portal.core.mixins import DistrictStaffRequiredMixin, FilteredListMixin
@@ -29,7 +28,6 @@ from services.models import ServiceCategory, ServiceStation
 from services.selectors.stations import (
     station_changeable_ids,
     station_detail,
-    station_export_table,
     station_list,
     station_map_points,
     station_recent_activities,
@@ -51,15 +49,6 @@ class StationListView(FilteredListMixin, ListView):
 
     def get_base_queryset(self):
         return station_list(user=self.request.user)
-
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("format") == "xlsx":
-            if not can_manage_stations(request.user):
-                raise PermissionDenied
-            return xlsx_response(
-                request=request, **station_export_table(queryset=self.get_queryset())
-            )
-        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
