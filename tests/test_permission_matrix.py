@@ -462,8 +462,10 @@ PAGES = {
     "": R(get="200 200 200 200 200 200 200 200"),
     "dashboard/": R(get="L L 200 200 200 403 403 403"),
     "accounts/exports/": R(get="L L 200 403 403 403 403 403"),
-    # Activity photos for the signed-in (tests/portal/test_media.py serves real ones).
-    "media/<path>": R(get="L L 404 404 404 404 404 404", path="media/activities/0/missing.jpg"),
+    # An activity's photo for those who may read the activity (tests/portal/test_media.py).
+    "media/<path>": R(
+        get="L L 200 200 200 200 200 404", at={"path": lambda world: world["photo"].image.name}
+    ),
     "regions/": R(get="200 200 200 200 200 200 200 200"),
     "regions/new/": R(get="L L 200 403 403 403 403 403", post="L L 200 403 403 403 403 403"),
     "regions/<pk>/": R("region", get="200 200 200 200 200 200 200 200"),

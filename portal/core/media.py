@@ -1,14 +1,17 @@
-"""Activity photos, served by the portal itself so that no upload can run as a page.
+"""Uploaded images, served by the portal itself so that no upload can run as a page.
 
-Only image files under `activities/` are served here, to signed-in users (a browser session or an
-API token), and the photos a user has uploaded but not yet submitted (`pending/<their id>/`, the
-activity form's previews) to that user alone; demand attachments and report files have their own
-views with their own permissions.
+Only image files under a prefix that an app has registered (`serve_media("activities/", check)`,
+in its `AppConfig.ready`) are served here, to signed-in users (a browser session or an API token)
+for whom the app's `check(user, path)` says yes, and the photos a user has uploaded but not yet
+submitted (`pending/<their id>/`, the activity form's previews) to that user alone. The check is the
+same scope as the record the file belongs to: a link kept or forwarded opens nothing that its holder
+may not read. Demand attachments and report files have their own views with their own permissions.
 Each answer names its image type from the file's extension (the upload was checked by content),
 forbids sniffing another type, and carries a Content-Security-Policy that sandboxes it, so that even
 a file that got past the checks cannot run script in the portal's origin.
 """
 
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from django.contrib.auth.views import redirect_to_login
@@ -20,7 +23,8 @@ from rest_framework.request import Request
 
 from portal.api.authentication import ApiTokenAuthentication
 
-SERVED_PREFIXES = ("activities/",)
+# prefix → check(user, path): whether the user may read the record the file belongs to
+_READERS: dict[str, Callable[..., bool]] = {}
 PENDING_PREFIX = "pending"
 IMAGE_TYPES = {
     ".jpg": "image/jpeg",
@@ -29,6 +33,15 @@ IMAGE_TYPES = {
     ".webp": "image/webp",
     ".gif": "image/gif",
 }
+
+
+def serve_media(prefix: str, check: Callable[..., bool]) -> None:
+    """Serve images under `prefix` (e.g. `"activities/"`) to the users for whom `check(user, path)` holds."""
+    _READERS[prefix] = check
+
+
+def _reader(path: str) -> Callable[..., bool] | None:
+    return next((check for prefix, check in _READERS.items() if path.startswith(prefix)), None)
 
 
 def _signed_in_user(request):
@@ -42,8 +55,9 @@ def _signed_in_user(request):
 
 
 def _may_see(user, path: str) -> bool:
-    if path.startswith(SERVED_PREFIXES):
-        return True
+    check = _reader(path)
+    if check is not None:
+        return check(user, path)
     # pending/<user id>/<token>: the uploader's own previews
     parts = path.split("/")
     return len(parts) == 3 and parts[0] == PENDING_PREFIX and parts[1] == str(user.pk)
@@ -53,7 +67,7 @@ def media(request, path: str) -> FileResponse | HttpResponseRedirect:
     suffix = PurePosixPath(path).suffix.lower()
     if suffix not in IMAGE_TYPES or ".." in path:
         raise Http404
-    if not path.startswith((*SERVED_PREFIXES, f"{PENDING_PREFIX}/")):
+    if _reader(path) is None and not path.startswith(f"{PENDING_PREFIX}/"):
         raise Http404
     user = _signed_in_user(request)
     if user is None:

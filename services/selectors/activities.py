@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 
 from portal.core.exports import export_table
+from portal.core.scoping import CHANGE, VIEW
 
 from ..models import Activity, ActivityPhoto
 from . import related_value
@@ -91,7 +92,6 @@ def activity_totals(queryset: QuerySet[Activity]) -> dict[str, int]:
 
 
 def activity_can_change(*, user, activity: Activity) -> bool:
-    from portal.core.scoping import CHANGE
 
     if not user.is_authenticated:
         return False
@@ -134,3 +134,10 @@ def activity_export(queryset: QuerySet[Activity], user) -> Iterator[list[Any]]:
             activity.photo_count,
             activity.description,
         ]
+
+
+def activity_photo_readable(user, path: str) -> bool:
+    """Whether `path` is the photo of an activity that `user` may read (one query)."""
+    return ActivityPhoto.objects.filter(
+        image=path, activity__in=Activity.objects.restrict(user, VIEW)
+    ).exists()

@@ -1,4 +1,4 @@
-"""Activity photos are served by the portal to the signed-in, as images that cannot run script."""
+"""Activity photos are served by the portal to those who may read the activity, as images that cannot run script."""
 
 import io
 
@@ -7,7 +7,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image
 
+from services.models import ActivityPhoto
 from tests.auth import api_key_for
+from tests.factories import (
+    ActivityFactory,
+    MemberUnitFactory,
+    SecretaryFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +29,15 @@ PNG = _png()
 
 
 @pytest.fixture
-def photo():
-    name = default_storage.save("activities/7/合影.png", ContentFile(PNG))
-    yield name
-    default_storage.delete(name)
+def activity(region):
+    return ActivityFactory(title="新虹街道党课", region=region)
+
+
+@pytest.fixture
+def photo(activity):
+    saved = ActivityPhoto.objects.create(activity=activity, image=ContentFile(PNG, name="合影.png"))
+    yield saved.image.name
+    default_storage.delete(saved.image.name)
 
 
 def test_a_signed_in_user_gets_the_photo_as_a_sandboxed_image(client, staff_user, photo):
@@ -60,10 +72,12 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, photo):
         "activities/7/page.html",  # not an image: never served here
         "activities/../demands/1/a.png",
         "activities/7/none.png",
+        "activities/7/stray.png",  # a file in storage that no activity holds
     ],
 )
 def test_nothing_but_existing_activity_images_is_served(client, staff_user, photo, path):
     default_storage.save("demands/1/a.png", ContentFile(PNG))
+    default_storage.save("activities/7/stray.png", ContentFile(PNG))
     client.force_login(staff_user)
     assert client.get(f"/media/{path}").status_code == 404
 
@@ -81,3 +95,18 @@ def test_a_pending_photo_is_served_to_its_uploader_alone(client, staff_user):
     assert b"".join(response.streaming_content) == PNG
     client.force_login(StaffFactory(username="someone-else"))
     assert client.get(url).status_code == 404
+
+
+def test_a_photo_is_served_only_to_those_who_may_read_its_activity(client, region, activity, photo):
+    """A unit contact outside the activity's scope holding the link (forwarded, or kept after
+    leaving an alliance) gets 404, as for the activity itself; its street's secretary gets it."""
+    outsider = UserFactory(unit=MemberUnitFactory(name="别处的企业"))
+    own_secretary = SecretaryFactory(region=region)
+    for user, status in ((outsider, 404), (own_secretary, 200)):
+        client.force_login(user)
+        assert client.get(f"/api/v1/activities/{activity.pk}/").status_code == status
+        assert client.get(f"/media/{photo}").status_code == status, user
+        key = api_key_for(user)
+        assert (
+            client.get(f"/media/{photo}", HTTP_AUTHORIZATION=f"Token {key}").status_code == status
+        )
