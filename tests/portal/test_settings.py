@@ -50,21 +50,22 @@ def test_production_refuses_the_development_secret_key():
     assert "real secret" in result.stderr
 
 
-def test_production_check_deploy_is_clean_with_a_real_secret():
-    result = run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
+SHARED_CACHE = "redis://127.0.0.1:6379/5"  # `check` connects to nothing: no Redis needs to run
+
+
+def check_deploy(**env):
+    """`manage.py check --deploy --fail-level WARNING` under the production profile, as CI runs it."""
+    return run_manage(
+        *("check", "--deploy", "--fail-level", "WARNING"),
         SECRET_KEY=secrets.token_urlsafe(64),
-        CACHE_URL=SHARED_CACHE,
-        **PRODUCTION,
+        **{**PRODUCTION, **env},
     )
+
+
+def test_production_check_deploy_is_clean_with_a_real_secret():
+    result = check_deploy(CACHE_URL=SHARED_CACHE)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
-
-
-SHARED_CACHE = "redis://127.0.0.1:6379/5"  # `check` connects to nothing: no Redis needs to run
 
 
 def test_production_refuses_a_per_process_cache():
@@ -83,16 +84,7 @@ def test_production_refuses_a_per_process_cache():
 
 
 def test_production_takes_a_per_process_cache_when_told_it_is_one_process():
-    result = run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        CACHE_URL="locmemcache://",
-        SINGLE_PROCESS="true",
-        **PRODUCTION,
-    )
+    result = check_deploy(CACHE_URL="locmemcache://", SINGLE_PROCESS="true")
     assert result.returncode == 0, result.stderr
     assert "portal.I001" in result.stderr  # said, not silenced
 
