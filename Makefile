@@ -57,10 +57,12 @@ messages: install  ## Update and compile the Chinese translations (needs gettext
 static-vendor:  ## Fetch the pinned front-end packages from the npm registry into static/vendor (needs npm)
 	bash scripts/vendor_static.sh
 
+# A shared cache as production has (portal.E001 refuses a per-process one); the check connects to nothing.
 check-deploy: install  ## Django's deployment checks under the production profile
 	DJANGO_SETTINGS_MODULE=portal.settings.production \
 	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	ALLOWED_HOSTS=portal.example.org DATABASE_URL=sqlite:///var/check.sqlite3 \
+	CACHE_URL=redis://127.0.0.1:6379/1 \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 backup: install  ## Back up the database and the uploaded files into var/backups/ (docs/operations.md)

@@ -27,6 +27,7 @@ from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.permissions import ScopedPermission
 from portal.api.viewsets import ExportMixin, ScopedViewSetMixin
 from portal.core.mail import request_base_url
+from portal.core.ratelimit import client_ip
 
 FIELDS = [
     "name",
@@ -117,7 +118,7 @@ class RegistrationThrottle(BaseThrottle):
     """REGISTRATION_RATE_LIMIT accepted registrations per client address, shared with the form."""
 
     def allow_request(self, request, view) -> bool:
-        return not registration_rate_reached(ip=request.META.get("REMOTE_ADDR"))
+        return not registration_rate_reached(ip=client_ip(request))
 
 
 class RegistrationViewSet(
@@ -168,7 +169,7 @@ class RegistrationViewSet(
         try:
             registration = registration_submit(
                 data=serializer.validated_data,
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
                 base_url=request_base_url(request),
             )
         except RegistrationRateLimited:

@@ -10,6 +10,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from portal.core.mail import request_base_url
 from portal.core.mixins import FilteredListMixin
+from portal.core.ratelimit import client_ip
 from portal.core.scoping import CHANGE
 
 from ..actions.registrations import (
@@ -37,7 +38,7 @@ class RegistrationCreateView(FormView):
     form_class = RegistrationForm
 
     def post(self, request, *args, **kwargs):
-        if registration_rate_reached(ip=request.META.get("REMOTE_ADDR")):
+        if registration_rate_reached(ip=client_ip(request)):
             return self._limited()
         return super().post(request, *args, **kwargs)
 
@@ -48,7 +49,7 @@ class RegistrationCreateView(FormView):
         try:
             registration_submit(
                 data=form.registration_data(),
-                ip=self.request.META.get("REMOTE_ADDR"),
+                ip=client_ip(self.request),
                 base_url=request_base_url(self.request),
             )
         except RegistrationRateLimited:

@@ -15,6 +15,7 @@ from portal.accounts.actions import api_token_create
 from portal.accounts.api.tokens import ApiTokenCreatedSerializer
 from portal.accounts.models import ApiToken
 from portal.api.authentication import ApiTokenAuthentication
+from portal.core.ratelimit import client_ip
 
 __all__ = ["ApiTokenAuthentication", "ObtainTokenView", "TokenRateThrottle"]
 
@@ -72,6 +73,10 @@ class TokenRateThrottle(SimpleRateThrottle):
         self.rate = self.get_rate()  # read per request, so that a changed setting applies at once
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request, view)
+
+    def get_ident(self, request):
+        """The client's address as the rate limits and django-axes read it (TRUSTED_PROXY_COUNT)."""
+        return client_ip(request)
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -1,9 +1,12 @@
-"""Fixed-window rate limits kept in the cache: registration, password reset, the token endpoint."""
+"""Fixed-window rate limits kept in the cache: registration, password reset, the token endpoint;
+and the client address they (and django-axes) count by."""
 
 from __future__ import annotations
 
+import ipaddress
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -36,4 +39,26 @@ def rate_exceeded(scope: str, key: str | None, rate: str) -> bool:
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    """The client's address: `REMOTE_ADDR`, or behind TRUSTED_PROXY_COUNT reverse proxies the address
+    the outermost of them saw, read from the right of `X-Forwarded-For`.
+
+    Each proxy appends the address it was reached from to the header, so the last
+    TRUSTED_PROXY_COUNT entries were written by our proxies and the one furthest left of them is the
+    client; anything before it is whatever the client sent and is never read. With no proxy (0, the
+    default) the header is ignored altogether. A header missing (a request that bypassed the proxy)
+    or an entry that is not an address gives `REMOTE_ADDR`. django-axes asks here too
+    (AXES_CLIENT_IP_CALLABLE), so lockouts and rate limits agree on who the client is.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = [part.strip() for part in header.split(",") if part.strip()]
+    if not forwarded:
+        return remote
+    candidate = forwarded[-min(proxies, len(forwarded))]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote

@@ -133,7 +133,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.accounts.security.lockout_response"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+# Reverse proxies in front of the portal (1 behind one nginx): the client's address is then read
+# from the right of X-Forwarded-For, by one function for django-axes, the rate limits and the DRF
+# throttles alike (portal.core.ratelimit.client_ip); 0 ignores the header. AXES_PROXY_COUNT is the
+# variable's former name (it never reached django-axes, which reads it only through django-ipware).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0))
+AXES_CLIENT_IP_CALLABLE = "portal.core.ratelimit.client_ip"
 AXES_VERBOSE = False
 PASSWORD_RESET_RATE_LIMIT = env("PASSWORD_RESET_RATE_LIMIT", default="5/h")
 TOKEN_RATE_LIMIT = env("TOKEN_RATE_LIMIT", default="20/m")
@@ -334,6 +339,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # DRF's own reading of the client address (a throttle's get_ident): None would trust any
+    # X-Forwarded-For a client sends.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 
 DRF_STANDARDIZED_ERRORS = {

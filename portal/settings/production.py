@@ -31,6 +31,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Several processes serve production (gunicorn workers, replicas), and they must share the cache
+# that holds the rate limits and the dashboard: a per-process one (CACHE_URL unset: locmem) is the
+# system check error portal.E001 (portal/core/checks.py), unless SINGLE_PROCESS=true says one
+# process serves.
+SHARED_CACHE_REQUIRED = True
+SINGLE_PROCESS = env.bool("SINGLE_PROCESS", default=False)
+
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -66,3 +66,14 @@ def test_dockerfile_installs_the_locked_dependencies_and_serves_the_wsgi_module(
     assert "collectstatic" in dockerfile
     assert '"portal.wsgi"' in dockerfile
     assert (ROOT / "portal" / "wsgi.py").exists()
+
+
+def test_the_portal_services_share_one_redis_cache_beside_the_broker():
+    caches = {
+        COMPOSE["services"][name]["environment"]["CACHE_URL"] for name in ("web", "worker", "beat")
+    }
+    [cache_url] = caches
+    assert cache_url.startswith("redis://redis:6379/")
+    broker = COMPOSE["services"]["web"]["environment"]["CELERY_BROKER_URL"]
+    assert cache_url != broker  # a cache.clear() must not drop queued tasks
+    assert "redis" in COMPOSE["services"]["web"]["depends_on"]

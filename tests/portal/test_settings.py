@@ -8,6 +8,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+from environ import Env
+
+from portal.core.cache import failsafe
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,17 +50,56 @@ def test_production_refuses_the_development_secret_key():
     assert "real secret" in result.stderr
 
 
-def test_production_check_deploy_is_clean_with_a_real_secret():
-    result = run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
+SHARED_CACHE = "redis://127.0.0.1:6379/5"  # `check` connects to nothing: no Redis needs to run
+
+
+def check_deploy(**env):
+    """`manage.py check --deploy --fail-level WARNING` under the production profile, as CI runs it."""
+    return run_manage(
+        *("check", "--deploy", "--fail-level", "WARNING"),
         SECRET_KEY=secrets.token_urlsafe(64),
-        **PRODUCTION,
+        **{**PRODUCTION, **env},
     )
+
+
+def test_production_check_deploy_is_clean_with_a_real_secret():
+    result = check_deploy(CACHE_URL=SHARED_CACHE)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_a_per_process_cache():
+    """Several gunicorn workers, each with its own memory cache, would each count their own rate
+    limits: `check` (and `migrate`, which the web service runs before gunicorn) fails."""
+    result = run_manage(
+        "migrate",
+        "--no-input",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        CACHE_URL="locmemcache://",
+        SINGLE_PROCESS="false",
+        **PRODUCTION,
+    )
+    assert result.returncode != 0
+    assert "portal.E001" in result.stderr and "CACHE_URL" in result.stderr
+
+
+def test_production_takes_a_per_process_cache_when_told_it_is_one_process():
+    result = check_deploy(CACHE_URL="locmemcache://", SINGLE_PROCESS="true")
+    assert result.returncode == 0, result.stderr
+    assert "portal.I001" in result.stderr  # said, not silenced
+
+
+def test_the_shared_cache_check_only_concerns_the_production_profile(settings):
+    from django.core.checks import run_checks
+
+    assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    assert not [e for e in run_checks() if e.id.startswith("portal.")]
+    settings.SHARED_CACHE_REQUIRED = True
+    assert [e.id for e in run_checks() if e.id.startswith("portal.")] == ["portal.E001"]
+    settings.CACHES = {"default": Env.cache_url_config("dummycache://")}  # counts nothing at all
+    assert [e.id for e in run_checks() if e.id.startswith("portal.")] == ["portal.E001"]
+    settings.CACHES = {"default": failsafe(Env.cache_url_config(SHARED_CACHE))}
+    assert not [e for e in run_checks() if e.id.startswith("portal.")]
 
 
 def test_the_suite_runs_on_the_database_and_broker_the_environment_names():
