@@ -13,13 +13,15 @@ from django.utils.translation import gettext as _
 from members.choices import UnitStatus
 from members.models import MemberUnit
 from portal.accounts.selectors import unit_contacts
-from portal.core.decisions import record_decision, required_reason
+from portal.core.decisions import decide, lock_undecided, record_decision, required_reason
 from portal.core.mail import absolute_url, send_after_commit
 
 from ..choices import AllianceStatus, JoinRequestSource, JoinRequestStatus, MembershipRole
 from ..models import Alliance, JoinRequest, Membership
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from members.models import Registration
     from portal.accounts.models import User
 from .memberships import membership_add
@@ -94,15 +96,9 @@ def join_request_create(
     return join_request
 
 
-def _lock_pending(join_request: JoinRequest) -> JoinRequest:
-    join_request = (
-        JoinRequest.objects.select_for_update()
-        .select_related("alliance", "unit")
-        .get(pk=join_request.pk)
-    )
-    if join_request.status != JoinRequestStatus.PENDING:
-        raise ValidationError({"status": _("This request has already been answered or withdrawn.")})
-    return join_request
+def _answering() -> QuerySet[JoinRequest]:
+    """The request with what answering it reads; the alliance and unit rows are locked with it."""
+    return JoinRequest.objects.select_related("alliance", "unit")
 
 
 @transaction.atomic
@@ -110,7 +106,7 @@ def join_request_accept(
     *, request: JoinRequest, by: User, base_url: str | None = None
 ) -> JoinRequest:
     """Accept: the unit becomes a member; its contacts are mailed after the commit."""
-    join_request = _lock_pending(request)
+    join_request = lock_undecided(request, queryset=_answering())
     if (
         Membership.objects.current()
         .filter(alliance_id=join_request.alliance_id, unit_id=join_request.unit_id)
@@ -144,8 +140,13 @@ def join_request_decline(
 ) -> JoinRequest:
     """Decline with a reason, which is mailed to the unit's contacts."""
     reason = required_reason(reason, _("Give the reason for declining."))
-    join_request = _lock_pending(request)
-    record_decision(join_request, by=by, status=JoinRequestStatus.DECLINED, decline_reason=reason)
+    join_request = decide(
+        request,
+        by=by,
+        status=JoinRequestStatus.DECLINED,
+        queryset=_answering(),
+        decline_reason=reason,
+    )
     _join_request_mail(
         template="join_request_declined",
         join_request=join_request,
@@ -160,9 +161,7 @@ def join_request_withdraw(*, request: JoinRequest, by: User) -> JoinRequest:
     """The unit that asked takes its pending request back."""
     if not request.can_be_withdrawn_by(by):
         raise PermissionDenied(_("Only the unit that asked can withdraw its request."))
-    join_request = _lock_pending(request)
-    record_decision(join_request, by=by, status=JoinRequestStatus.WITHDRAWN)
-    return join_request
+    return decide(request, by=by, status=JoinRequestStatus.WITHDRAWN, queryset=_answering())
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.core.decisions import Decision, decision_columns
 from portal.core.scoping import ScopedQuerySet
 
 from ..choices import (
@@ -34,8 +35,11 @@ class JoinRequestQuerySet(ScopedQuerySet):
         return self.none()
 
 
-class JoinRequest(models.Model):
+class JoinRequest(Decision):
     """A unit asks to join an alliance; the alliance's lead unit or district staff accept or decline."""
+
+    undecided_status = JoinRequestStatus.PENDING
+    already_decided = _("This request has already been answered or withdrawn.")
 
     alliance = models.ForeignKey(
         Alliance,
@@ -70,15 +74,7 @@ class JoinRequest(models.Model):
         blank=True,
         related_name="join_requests_made",
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="join_requests_decided",
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by, decided_at = decision_columns("join_requests_decided")
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     membership = models.ForeignKey(
         Membership,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from alliances.actions.join_requests import join_requests_from_registration
 from portal.accounts.choices import Role
 from portal.accounts.models import User
-from portal.core.decisions import record_decision, required_reason
+from portal.core.decisions import decide, lock_undecided, record_decision, required_reason
 from portal.core.mail import absolute_url, send_after_commit, set_password_url
 from portal.core.ratelimit import rate_exceeded, rate_reached
 
@@ -173,21 +173,12 @@ def username_for(email: str) -> str:
     return username
 
 
-def _lock_for_decision(registration: Registration) -> Registration:
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.status != RegistrationStatus.SUBMITTED:
-        raise ValidationError(
-            {"status": _("Only a registration awaiting review can be approved or rejected.")}
-        )
-    return registration
-
-
 @transaction.atomic
 def registration_approve(
     *, registration: Registration, by: User, base_url: str | None = None
 ) -> Registration:
     """Create the unit and its contact's account; mail the contact a link to set a password."""
-    registration = _lock_for_decision(registration)
+    registration = lock_undecided(registration)
     unit = MemberUnit(
         name=registration.name,
         credit_code=registration.credit_code,
@@ -246,8 +237,9 @@ def registration_reject(
 ) -> Registration:
     """Refuse the registration and mail the contact the reason."""
     reason = required_reason(reason, _("Give the reason for the rejection."))
-    registration = _lock_for_decision(registration)
-    record_decision(registration, by=by, status=RegistrationStatus.REJECTED, reject_reason=reason)
+    registration = decide(
+        registration, by=by, status=RegistrationStatus.REJECTED, reject_reason=reason
+    )
     _mail(
         template="registration_rejected",
         context={"registration": registration, "status_url": status_url(registration, base_url)},

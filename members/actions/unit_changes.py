@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
 from portal.accounts.selectors import unit_contacts
-from portal.core.decisions import record_decision, required_reason
+from portal.core.decisions import decide, lock_undecided, record_decision, required_reason
 from portal.core.mail import send_after_commit
 
 from ..choices import (
@@ -104,19 +104,10 @@ def unit_profile_update(*, unit: MemberUnit, by: User, data: dict[str, Any]) -> 
     return change
 
 
-def _lock_pending_change(change: UnitChange) -> UnitChange:
-    change = UnitChange.objects.select_for_update().select_related("unit").get(pk=change.pk)
-    if change.status != ChangeStatus.PENDING:
-        raise ValidationError(
-            {"status": _("Only a change awaiting review can be approved or rejected.")}
-        )
-    return change
-
-
 @transaction.atomic
 def unit_change_approve(*, change: UnitChange, by: User) -> UnitChange:
     """Apply the name, credit code and unit type of a pending change to its unit."""
-    change = _lock_pending_change(change)
+    change = lock_undecided(change, queryset=UnitChange.objects.select_related("unit"))
     unit = MemberUnit.objects.select_for_update().get(pk=change.unit_id)
     for field in REVIEWED_FIELDS:
         setattr(unit, field, getattr(change, field))
@@ -144,8 +135,13 @@ def unit_change_approve(*, change: UnitChange, by: User) -> UnitChange:
 def unit_change_reject(*, change: UnitChange, by: User, reason: str) -> UnitChange:
     """Refuse a pending change; the unit's contacts receive the reason."""
     reason = required_reason(reason, _("Give the reason for the rejection."))
-    change = _lock_pending_change(change)
-    record_decision(change, by=by, status=ChangeStatus.REJECTED, reject_reason=reason)
+    change = decide(
+        change,
+        by=by,
+        status=ChangeStatus.REJECTED,
+        queryset=UnitChange.objects.select_related("unit"),
+        reject_reason=reason,
+    )
     for contact in unit_contacts([change.unit_id]):
         send_after_commit(
             template="members/email/unit_change_rejected",

@@ -1,12 +1,12 @@
 """Registrations: a unit registers itself, confirms its e-mail and waits for review."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.core.decisions import Decision, decision_columns
 from portal.core.scoping import ScopedQuerySet
 from portal.core.tokens import new_token
 from portal.core.validators import mobile_phone_validator
@@ -37,8 +37,11 @@ class RegistrationQuerySet(ScopedQuerySet):
         return self.filter(status=RegistrationStatus.UNCONFIRMED, created_at__lt=cutoff)
 
 
-class Registration(models.Model):
+class Registration(Decision):
     """A unit's request to join the network, made by its contact without signing in."""
+
+    undecided_status = RegistrationStatus.SUBMITTED
+    already_decided = _("Only a registration awaiting review can be approved or rejected.")
 
     name = models.CharField(_("unit name"), max_length=200)
     credit_code = models.CharField(
@@ -89,15 +92,7 @@ class Registration(models.Model):
     )
     confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
     reject_reason = models.TextField(_("reason for rejection"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="decided_registrations",
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by, decided_at = decision_columns("decided_registrations")
     unit = models.ForeignKey(
         MemberUnit,
         verbose_name=_("created unit"),

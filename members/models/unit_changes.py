@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.core.decisions import Decision, decision_columns
 from portal.core.scoping import ScopedQuerySet
 
 from ..choices import (
@@ -28,8 +29,11 @@ class UnitChangeQuerySet(ScopedQuerySet):
         return self.filter(status=ChangeStatus.PENDING)
 
 
-class UnitChange(models.Model):
+class UnitChange(Decision):
     """A unit contact's change to the unit's name, credit code or type, waiting for staff's review."""
+
+    undecided_status = ChangeStatus.PENDING
+    already_decided = _("Only a change awaiting review can be approved or rejected.")
 
     unit = models.ForeignKey(
         MemberUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="changes"
@@ -55,15 +59,7 @@ class UnitChange(models.Model):
         on_delete=models.PROTECT,
         related_name="requested_unit_changes",
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="decided_unit_changes",
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by, decided_at = decision_columns("decided_unit_changes")
     reject_reason = models.TextField(_("reason for rejection"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

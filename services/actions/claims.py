@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.choices import UnitStatus
-from portal.core.decisions import record_decision, required_reason
+from portal.core.decisions import lock_undecided, record_decision, required_reason
 from portal.core.scoping import VIEW
 from portal.notifications.actions import tell
 
@@ -281,20 +281,11 @@ def claim_create(
 
 
 def _lock_pending(claim: Claim) -> Claim:
-    claim = (
-        Claim.objects.select_for_update(of=("self",))
-        .select_related(
-            "project__alliance",
-            "project__region",
-            "demand__region",
-            "unit",
-            "resource_offer",
-        )
-        .get(pk=claim.pk)
+    """The claim read again and locked (only its row: the joins may be empty), if it still waits."""
+    answering = Claim.objects.select_related(
+        "project__alliance", "project__region", "demand__region", "unit", "resource_offer"
     )
-    if claim.status != ClaimStatus.PENDING:
-        raise ValidationError({"status": _("This claim has already been answered or withdrawn.")})
-    return claim
+    return lock_undecided(claim, queryset=answering, of=("self",))
 
 
 def _require_decider(claim: Claim, by: User) -> None:

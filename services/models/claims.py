@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.core.decisions import Decision, decision_columns
 from portal.core.scoping import ScopedQuerySet
 
 from ..choices import (
@@ -40,8 +41,11 @@ class ClaimQuerySet(ScopedQuerySet):
         return self.none()
 
 
-class Claim(models.Model):
+class Claim(Decision):
     """双向认领: a unit claims a project or a demand, or a project invites a unit or asks for an offer."""
+
+    undecided_status = ClaimStatus.PENDING
+    already_decided = _("This claim has already been answered or withdrawn.")
 
     kind = models.CharField(_("kind"), max_length=30, choices=ClaimKind.choices)
     project = models.ForeignKey(
@@ -94,15 +98,7 @@ class Claim(models.Model):
         related_name="claims_made",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="claims_decided",
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by, decided_at = decision_columns("claims_decided")
     decision_reason = models.TextField(_("reason"), blank=True)
 
     history = HistoricalRecords()
