@@ -5,7 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.factories import SecretaryFactory, StaffFactory, SubdistrictFactory, UserFactory
-from tests.helpers import client_for
+from tests.helpers import BROWSER_TIMEOUT_MS, client_for
 from tests.smtp import SMTPServer
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run beside one
@@ -138,6 +138,6 @@ def page(chromium, live_server):
         base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai"
     )
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     yield page
     context.close()

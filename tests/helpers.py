@@ -11,6 +11,10 @@ from rest_framework.test import APIClient
 
 from tests.auth import api_key_for
 
+# How long a browser journey waits for an element or a page. An upper bound, not a pause: on a loaded
+# two-core CI machine a POST, its redirect and the mail it sends took more than ten seconds.
+BROWSER_TIMEOUT_MS = 30_000
+
 
 def client_for(user=None) -> APIClient:
     """An API client that sends `user`'s API key; anonymous without a user."""

@@ -9,6 +9,7 @@ from PIL import Image
 
 from services.models import Activity
 from tests.factories import ServiceStationFactory
+from tests.helpers import BROWSER_TIMEOUT_MS
 from tests.portal.test_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,7 +29,7 @@ def phone(chromium, live_server):
         device_scale_factor=2,
     )
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     yield page
     context.close()
 

@@ -15,6 +15,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
+from tests.helpers import BROWSER_TIMEOUT_MS
 from tests.portal.test_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,7 +34,7 @@ def browser_for(chromium, live_server):
         )
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(BROWSER_TIMEOUT_MS)
         sign_in(page, username, PASSWORD)
         page.wait_for_url("**/")
         return page
