@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, PieChart, Reference
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -105,6 +106,44 @@ def _breakdown_rows(sheet, breakdown: dict[str, Any]) -> None:
         )
         for cell, column in zip(sheet[sheet.max_row][1:], breakdown["columns"], strict=False):
             cell.number_format = FORMATS[column["kind"]]
+    _breakdown_chart(sheet, breakdown, header_row=sheet.max_row - len(breakdown["rows"]))
+
+
+def _breakdown_chart(sheet, breakdown: dict[str, Any], *, header_row: int) -> None:
+    """A native chart beside the breakdown, of the same kind as the page draws: the counts by row
+    (horizontal bars for streets, a pie where the page has one), reading the cells just written."""
+    rows = len(breakdown["rows"])
+    counts = [i for i, c in enumerate(breakdown["columns"], start=2) if c["kind"] == COUNT]
+    if not rows or not counts:
+        return
+    if breakdown.get("chart") == "pie":
+        chart = PieChart()
+        counts = counts[:1]
+    else:
+        chart = BarChart()
+        chart.type = "bar" if breakdown.get("key") == "by_street" else "col"
+    chart.title = str(breakdown["title"])
+    for column in counts:
+        data = Reference(sheet, min_col=column, min_row=header_row, max_row=header_row + rows)
+        chart.add_data(data, titles_from_data=True)
+    chart.set_categories(
+        Reference(sheet, min_col=1, min_row=header_row + 1, max_row=header_row + rows)
+    )
+    chart.height = max(7.5, 0.6 * rows + 3)
+    sheet.add_chart(chart, f"H{header_row}")
+
+
+def _trend_chart(sheet, months: int) -> None:
+    """Activities and demands collected and resolved by month, as lines."""
+    chart = LineChart()
+    chart.title = _("Monthly trend")
+    for column in (2, 4, 5):
+        chart.add_data(
+            Reference(sheet, min_col=column, min_row=1, max_row=months + 1), titles_from_data=True
+        )
+    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=months + 1))
+    chart.width = 22
+    sheet.add_chart(chart, "G2")
 
 
 def _widths(sheet, first: int = 28, rest: int = 14) -> None:
@@ -169,6 +208,7 @@ def build_xlsx(indicators: dict[str, Any], *, title: str) -> bytes:
                 ]
             )
         _widths(sheet, first=12)
+        _trend_chart(sheet, len(trend["months"]))
 
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -224,3 +224,25 @@ def test_typesetting_pauses_the_garbage_collector_and_restores_it():
         assert not gc.isenabled(), "a collector that was off stays off"
     finally:
         gc.enable()
+
+
+def test_the_xlsx_draws_native_charts_beside_the_breakdowns_and_the_trend(network):
+    """Each breakdown gets the chart the page draws, as an Excel chart over the cells just written
+    (so it follows an edit in Excel), and the trend sheet a line chart of its three counts."""
+    report = quarterly_report_build(quarter=Q3)
+    workbook = read_xlsx(report.xlsx.read())
+    activities = workbook[zh("Activities")]
+    bars = [c for c in activities._charts if c.tagname == "barChart"]
+    by_street = next(c for c in bars if c.type == "bar")
+    categories = by_street.series[0].cat
+    reference = (categories.strRef or categories.numRef).f
+    # The categories are the street names that the breakdown's rows hold.
+    first, last = (int(part.lstrip("$A")) for part in reference.split("!")[1].split(":"))
+    names = {activities.cell(row=row, column=1).value for row in range(first, last + 1)}
+    assert {"潍坊新村街道", "陆家嘴街道"} <= names
+    assert all(
+        series.val.numRef.f.startswith(f"'{zh('Activities')}'!") for series in by_street.series
+    )
+    trend = workbook[zh("Monthly trend")]
+    lines = [c for c in trend._charts if c.tagname == "lineChart"]
+    assert len(lines) == 1 and len(lines[0].series) == 3
