@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.core.mail import absolute_url
+
+# What every address that a record gives says of itself (ApiTokenPageMiddleware makes it true).
+LINK_HELP = _("Opens with the same authentication as the API: the token or the session.")
 
 # A stand-in id, reversed once per list and replaced by each row's own.
 _STAND_IN = 918273645546372819
@@ -28,6 +33,8 @@ class PageUrlField(serializers.Field):
         self.view_name = view_name
         self.portal_base_url = portal_base_url
         self._parts: tuple[str, str] | None = None
+        help_text = kwargs.pop("help_text", None) or _("The object's page.")
+        kwargs["help_text"] = format_lazy("{} {}", help_text, LINK_HELP)
         super().__init__(source="pk", read_only=True, **kwargs)
 
     def to_representation(self, pk) -> str:

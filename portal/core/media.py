@@ -18,10 +18,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponseRedirect
-from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
-from rest_framework.request import Request
-
-from portal.api.authentication import ApiTokenAuthentication
 
 # prefix → check(user, path): whether the user may read the record the file belongs to
 _READERS: dict[str, Callable[..., bool]] = {}
@@ -44,16 +40,6 @@ def _reader(path: str) -> Callable[..., bool] | None:
     return next((check for prefix, check in _READERS.items() if path.startswith(prefix)), None)
 
 
-def _signed_in_user(request):
-    if request.user.is_authenticated:
-        return request.user
-    try:
-        user = Request(request, authenticators=[ApiTokenAuthentication()]).user
-    except (AuthenticationFailed, PermissionDenied):
-        return None
-    return user if user and user.is_authenticated else None
-
-
 def _may_see(user, path: str) -> bool:
     check = _reader(path)
     if check is not None:
@@ -69,10 +55,8 @@ def media(request, path: str) -> FileResponse | HttpResponseRedirect:
         raise Http404
     if _reader(path) is None and not path.startswith(f"{PENDING_PREFIX}/"):
         raise Http404
-    user = _signed_in_user(request)
-    if user is None:
-        if request.headers.get("Authorization"):
-            raise Http404
+    user = request.user  # a session's or, by ApiTokenPageMiddleware, an API token's
+    if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not _may_see(user, path):
         raise Http404

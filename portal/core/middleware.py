@@ -6,8 +6,13 @@ from django.http import HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
+from portal.api.authentication import ApiTokenAuthentication
 from portal.api.exceptions import DatabaseUnavailable
 
 logger = logging.getLogger(__name__)
@@ -25,6 +30,49 @@ class PortalLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class ApiTokenPageMiddleware:
+    """The pages and files that API records link to (a report's page, XLSX and PDF, a demand's page,
+    photos, list exports) open with the API's own `Authorization: Token <key>` as with a session,
+    in the same scope: the token's user becomes the request's user for GET and HEAD. A token that
+    does not sign in (unknown, revoked, expired) gets 401 with the reason, never the sign-in page;
+    other schemes (a proxy's Basic) are left alone. Writes still need a session and its CSRF token; `/api/` does
+    its own authentication."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.authentication = ApiTokenAuthentication()
+
+    def __call__(self, request):
+        scheme = request.headers.get("Authorization", "").split(" ", 1)[0]
+        if (
+            scheme.lower() == "token"
+            and request.method in SAFE_METHODS
+            and not request.path.startswith("/api/")
+        ):
+            refusal = self._sign_in(request)
+            if refusal is not None:
+                return refusal
+        return self.get_response(request)
+
+    def _sign_in(self, request) -> HttpResponse | None:
+        if request.user.is_authenticated:
+            return None
+        try:
+            user = Request(request, authenticators=[self.authentication]).user
+        except (AuthenticationFailed, PermissionDenied) as exc:
+            return self._unauthorized(str(exc.detail))
+        if not user.is_authenticated:
+            return self._unauthorized(_("Invalid token header. No credentials provided."))
+        request.user = user
+        return None
+
+    @staticmethod
+    def _unauthorized(reason: str) -> HttpResponse:
+        response = HttpResponse(reason, status=401, content_type="text/plain; charset=utf-8")
+        response["WWW-Authenticate"] = "Token"
+        return response
 
 
 class QueryCountMiddleware:

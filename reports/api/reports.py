@@ -1,10 +1,13 @@
 """/api/v1/reports/: the quarterly reports a user may read, and their indicators for data screens."""
 
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal.api.fields import LINK_HELP
 from portal.api.viewsets import ScopedReadOnlyModelViewSet
 
 from ..filters import QuarterlyReportFilterSet
@@ -17,9 +20,15 @@ class QuarterlyReportSerializer(serializers.ModelSerializer):
 
     alliance_name = serializers.CharField(source="alliance.name", read_only=True, allow_null=True)
     period = serializers.SerializerMethodField()
-    html_url = serializers.SerializerMethodField()
-    xlsx_url = serializers.SerializerMethodField()
-    pdf_url = serializers.SerializerMethodField()
+    html_url = serializers.SerializerMethodField(
+        help_text=format_lazy("{} {}", _("The report's page."), LINK_HELP)
+    )
+    xlsx_url = serializers.SerializerMethodField(
+        help_text=format_lazy("{} {}", _("The XLSX; null until the report is built."), LINK_HELP)
+    )
+    pdf_url = serializers.SerializerMethodField(
+        help_text=format_lazy("{} {}", _("The PDF; null until the report is built."), LINK_HELP)
+    )
 
     class Meta:
         model = QuarterlyReport
@@ -52,13 +61,13 @@ class QuarterlyReportSerializer(serializers.ModelSerializer):
     def get_html_url(self, report: QuarterlyReport) -> str:
         return self._url("reports:detail", report)
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_xlsx_url(self, report: QuarterlyReport) -> str:
-        return self._url("reports:xlsx", report)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_xlsx_url(self, report: QuarterlyReport) -> str | None:
+        return self._url("reports:xlsx", report) if report.xlsx else None
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_pdf_url(self, report: QuarterlyReport) -> str:
-        return self._url("reports:pdf", report)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_pdf_url(self, report: QuarterlyReport) -> str | None:
+        return self._url("reports:pdf", report) if report.pdf else None
 
 
 class QuarterlyReportDetailSerializer(QuarterlyReportSerializer):

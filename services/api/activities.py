@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from alliances.models import Alliance
 from members.models import MemberUnit
-from portal.api.fields import RelatedNameField
+from portal.api.fields import LINK_HELP, RelatedNameField
 from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.viewsets import ExportMixin, HistoryActionMixin, ScopedModelViewSet, run_action
 from portal.regions.models import Region
@@ -35,7 +35,7 @@ from ..selectors.activities import (
 
 
 class ActivityPhotoSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text=LINK_HELP)
 
     class Meta:
         model = ActivityPhoto

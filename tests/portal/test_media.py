@@ -55,7 +55,8 @@ def test_an_api_token_gets_the_photo_too(client, staff_user, photo):
     key = api_key_for(staff_user)
     response = client.get(f"/media/{photo}", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
-    assert client.get(f"/media/{photo}", HTTP_AUTHORIZATION="Token wrong").status_code == 404
+    refused = client.get(f"/media/{photo}", HTTP_AUTHORIZATION="Token wrong")
+    assert (refused.status_code, refused["WWW-Authenticate"]) == (401, "Token")
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, photo):

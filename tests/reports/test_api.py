@@ -1,6 +1,7 @@
 """/api/v1/reports/: the reports a token's user may read, and their indicators for data screens."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -43,7 +44,12 @@ def test_the_list_is_scoped_filtered_and_carries_no_indicators(reports, staff_ap
     assert [r["id"] for r in district.json()["results"]] == [reports["district"].pk]
     row = district.json()["results"][0]
     assert row["html_url"].endswith(f"/reports/{reports['district'].pk}/")
-    assert row["xlsx_url"].endswith("/xlsx/")
+    # No file yet, no address (following it would find nothing); once built, the address.
+    assert (row["xlsx_url"], row["pdf_url"]) == (None, None)
+    reports["district"].xlsx.save("district.xlsx", ContentFile(b"PK"), save=True)
+    row = staff_api.get(f"/api/v1/reports/{reports['district'].pk}/").json()
+    assert row["xlsx_url"].endswith(f"/reports/{reports['district'].pk}/xlsx/")
+    assert row["pdf_url"] is None
     assert staff_api.get("/api/v1/reports/", {"quarter": 7}).status_code == 400
     assert api_client.get("/api/v1/reports/").status_code == 401
 
