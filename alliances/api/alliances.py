@@ -1,13 +1,13 @@
 """API of alliances: the public directory, the network's alliances, their tree."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from alliances.actions.alliances import alliance_end, alliance_parent_check
-from alliances.actions.meetings import MAX_REMINDER_OFFSET
+from alliances.actions.meetings import MAX_REMINDER_OFFSET, calendar_feed_for
 from alliances.filters import AllianceFilterSet
 from alliances.models import Alliance
 from alliances.selectors.alliances import (
@@ -15,6 +15,7 @@ from alliances.selectors.alliances import (
     alliance_list,
     alliance_tree,
 )
+from alliances.selectors.meetings import can_schedule
 from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.viewsets import (
     ExportMixin,
@@ -22,6 +23,7 @@ from portal.api.viewsets import (
     ScopedModelViewSet,
     run_action,
 )
+from portal.core.mail import absolute_url, request_base_url
 from portal.regions.models import Region
 
 
@@ -112,9 +114,23 @@ class AllianceSerializer(serializers.ModelSerializer):
 
 class AllianceDetailSerializer(AllianceSerializer):
     region_details = AllianceRegionSerializer(source="regions", many=True, read_only=True)
+    calendar_url = serializers.SerializerMethodField(
+        help_text=_(
+            "The alliance's meeting feed (iCalendar, a secret address that opens without signing "
+            "in), for those who schedule its meetings; null for everyone else."
+        )
+    )
 
     class Meta(AllianceSerializer.Meta):
-        fields = [*AllianceSerializer.Meta.fields, "region_details"]
+        fields = [*AllianceSerializer.Meta.fields, "region_details", "calendar_url"]
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_calendar_url(self, alliance: Alliance) -> str | None:
+        request = self.context.get("request")
+        if request is None or not can_schedule(request.user, alliance):
+            return None
+        feed = calendar_feed_for(alliance=alliance)
+        return absolute_url(feed.get_absolute_url(), request_base_url(request))
 
 
 class AllianceEndSerializer(serializers.Serializer):

@@ -66,6 +66,13 @@ class MeetingSerializer(serializers.ModelSerializer):
     accepted_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
     attended_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
     url = PageUrlField("alliances:meeting-detail", portal_base_url=True)
+    ics_url = PageUrlField(
+        "alliances:meeting-ics",
+        portal_base_url=True,
+        help_text=_(
+            "The meeting as an iCalendar file: one VEVENT, the UID and SEQUENCE of the feeds."
+        ),
+    )
     checkin_token = serializers.SerializerMethodField(
         help_text=_("Only for those who run the meeting.")
     )
@@ -97,6 +104,7 @@ class MeetingSerializer(serializers.ModelSerializer):
             "accepted_count",
             "attended_count",
             "url",
+            "ics_url",
             "checkin_token",
         ]
         read_only_fields = fields

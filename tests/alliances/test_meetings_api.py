@@ -232,3 +232,46 @@ def test_list_export_is_the_scoped_filter_as_xlsx(world, meeting, django_assert_
         response = client.get(URL + "export/")
     rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
     assert len(rows) == 1 + 5
+
+
+def _path(url: str) -> str:
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def test_a_meetings_record_links_its_own_ics_with_the_feeds_uid_and_sequence(world, meeting):  # noqa: F811
+    """`ics_url` opens with the same token as the record: one VEVENT, the UID and SEQUENCE that
+    the mailed invitations and the feeds carry, so a calendar updates the event it already has."""
+    member = api(world, "member_user")
+    row = member.get(f"{URL}{meeting.pk}/").json()
+    assert row["ics_url"].endswith(f"/alliances/meetings/{meeting.pk}/meeting.ics")
+    listed = member.get(URL).json()["results"][0]
+    assert listed["ics_url"] == row["ics_url"]
+    response = member.get(_path(row["ics_url"]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    (event,) = Calendar.from_ical(response.content).walk("VEVENT")
+    assert (str(event["UID"]), int(event["SEQUENCE"])) == (meeting.uid, meeting.sequence)
+    feed = Calendar.from_ical(
+        member.get(_path(member.get(f"{URL}calendar/").json()["url"])).content
+    )
+    (fed,) = feed.walk("VEVENT")
+    assert (str(fed["UID"]), int(fed["SEQUENCE"])) == (meeting.uid, meeting.sequence)
+    # Out of scope, the link opens nothing, as the record does not.
+    assert api(world, "outsider").get(_path(row["ics_url"])).status_code == 404
+
+
+def test_the_alliance_record_gives_its_feed_to_those_who_schedule_its_meetings(
+    world,  # noqa: F811
+    meeting,
+    client,
+):
+    alliance = world["alliance"]
+    for who in ("staff", "lead_user"):
+        url = api(world, who).get(f"/api/v1/alliances/{alliance.pk}/").json()["calendar_url"]
+        calendar = Calendar.from_ical(
+            client.get(_path(url)).content
+        )  # a secret address: no sign-in
+        assert [str(e["UID"]) for e in calendar.walk("VEVENT")] == [meeting.uid]
+    member = api(world, "member_user").get(f"/api/v1/alliances/{alliance.pk}/").json()
+    assert member["calendar_url"] is None
+    # The list stays as it was: no feed per row.
+    assert "calendar_url" not in api(world, "staff").get("/api/v1/alliances/").json()["results"][0]
