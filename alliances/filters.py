@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.choices import Industry
 from members.models import MemberUnit
-from portal.core.filters import ChoicesFilter, StrictBooleanFilter
+from portal.core.filters import ChoicesFilter, IsoDateFilter, StrictBooleanFilter
 from portal.regions.models import Region
 
 from .choices import (
@@ -70,10 +70,10 @@ class MembershipFilterSet(django_filters.FilterSet):
     current = StrictBooleanFilter(
         label=_("current only"), field_name="left_on", lookup_expr="isnull"
     )
-    joined_after = django_filters.DateFilter(
+    joined_after = IsoDateFilter(
         label=_("joined on or after"), field_name="joined_on", lookup_expr="gte"
     )
-    joined_before = django_filters.DateFilter(
+    joined_before = IsoDateFilter(
         label=_("joined on or before"), field_name="joined_on", lookup_expr="lte"
     )
 
@@ -121,13 +121,13 @@ class MeetingFilterSet(django_filters.FilterSet):
     )
     kind = ChoicesFilter(label=_("kind"), choices=MeetingKind.choices)
     status = ChoicesFilter(label=_("status"), choices=MeetingStatus.choices)
-    starts_after = django_filters.DateFilter(
+    starts_after = IsoDateFilter(
         label=_("on or after"),
         field_name="start_at",
         lookup_expr="date__gte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    starts_before = django_filters.DateFilter(
+    starts_before = IsoDateFilter(
         label=_("on or before"),
         field_name="start_at",
         lookup_expr="date__lte",

@@ -3,6 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.filters import IsoDateFilter
+
 from .models import ExportRecord
 
 
@@ -13,10 +15,10 @@ class ExportRecordFilterSet(django_filters.FilterSet):
     name = django_filters.CharFilter(
         label=_("export (name or its start)"), field_name="name", lookup_expr="startswith"
     )
-    exported_after = django_filters.DateFilter(
+    exported_after = IsoDateFilter(
         label=_("exported on or after"), field_name="created_at__date", lookup_expr="gte"
     )
-    exported_before = django_filters.DateFilter(
+    exported_before = IsoDateFilter(
         label=_("exported on or before"), field_name="created_at__date", lookup_expr="lte"
     )
 

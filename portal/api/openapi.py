@@ -34,6 +34,15 @@ class AutoSchema(StandardizedErrorsAutoSchema):
             auth.append({})
         return auth
 
+    def _get_extra_validation_errors(self):
+        """A paginated list refuses a `page` or `page_size` that is no whole number from 1
+        (portal.api.pagination): its 400 names them too."""
+        errors = dict(super()._get_extra_validation_errors())
+        if self.method == "GET" and self._is_list_view() and self._get_paginator() is not None:
+            for name in ("page", "page_size"):
+                errors[name] = {*errors.get(name, set()), "invalid"}
+        return errors
+
     def _should_add_error_response(self, responses: dict, status_code: str) -> bool:
         if status_code == "409":
             # Only deletes can run into records that still point at the row.

@@ -50,6 +50,18 @@ class IdFilter(django_filters.NumberFilter):
     field_class = IdField
 
 
+class IsoDateField(forms.DateField):
+    """A date as the schema says, YYYY-MM-DD: `12/01/2026` or `2026年12月1日` is an error naming the
+    parameter, not a guess at which day was meant. The pages' date inputs send this form too."""
+
+    input_formats = ["%Y-%m-%d"]
+    default_error_messages = {"invalid": _("Enter a date as YYYY-MM-DD.")}
+
+
+class IsoDateFilter(django_filters.DateFilter):
+    field_class = IsoDateField
+
+
 class ChoicesFilter(django_filters.MultipleChoiceFilter):
     """Any of several choices of a column of the model itself (status, category, kind …).
 

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Alliance
-from portal.core.filters import ChoicesFilter, IdFilter
+from portal.core.filters import ChoicesFilter, IdFilter, IsoDateFilter
 from portal.regions.models import Region
 
 from ..choices import ActivityType
@@ -33,13 +33,13 @@ class ActivityFilterSet(django_filters.FilterSet):
     project = IdFilter(
         label=_("joint project (id)"), field_name="project_id", widget=forms.HiddenInput
     )
-    held_after = django_filters.DateFilter(
+    held_after = IsoDateFilter(
         label=_("held on or after"),
         field_name="held_on",
         lookup_expr="gte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    held_before = django_filters.DateFilter(
+    held_before = IsoDateFilter(
         label=_("held on or before"),
         field_name="held_on",
         lookup_expr="lte",

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.filters import ChoicesFilter, IdFilter, StrictBooleanFilter
+from portal.core.filters import ChoicesFilter, IdFilter, IsoDateFilter, StrictBooleanFilter
 from portal.regions.models import Region
 
 from ..choices import DEMAND_OPEN_STATUSES, DemandCategory, DemandSource, DemandStatus
@@ -55,10 +55,10 @@ class DemandFilterSet(django_filters.FilterSet):
         method="filter_due_soon",
         help_text=_("true: open demands due today or in the next 3 days."),
     )
-    raised_after = django_filters.DateFilter(
+    raised_after = IsoDateFilter(
         label=_("raised on or after"), field_name="created_at", lookup_expr="date__gte", widget=DATE
     )
-    raised_before = django_filters.DateFilter(
+    raised_before = IsoDateFilter(
         label=_("raised on or before"),
         field_name="created_at",
         lookup_expr="date__lte",

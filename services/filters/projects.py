@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Alliance
-from portal.core.filters import ChoicesFilter, IdFilter, StrictBooleanFilter
+from portal.core.filters import ChoicesFilter, IdFilter, IsoDateFilter, StrictBooleanFilter
 from portal.core.scoping import CHANGE
 from portal.regions.models import Region
 from services.choices import DemandCategory, ProjectStatus
@@ -44,13 +44,13 @@ class ProjectFilterSet(django_filters.FilterSet):
     has_open_claims = StrictBooleanFilter(
         label=_("has pending claims"), method="filter_has_open_claims"
     )
-    active_from = django_filters.DateFilter(
+    active_from = IsoDateFilter(
         label=_("running on or after"),
         method="filter_active_from",
         widget=DATE,
         help_text=_("Projects that have not ended before this day (YYYY-MM-DD)."),
     )
-    active_until = django_filters.DateFilter(
+    active_until = IsoDateFilter(
         label=_("running on or before"),
         method="filter_active_until",
         widget=DATE,

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.filters import ChoicesFilter, IdFilter, StrictBooleanFilter
+from portal.core.filters import ChoicesFilter, IdFilter, IsoDateFilter, StrictBooleanFilter
 from portal.regions.models import Region
 from services.choices import ResourceCategory
 from services.models import ResourceOffer
@@ -21,7 +21,7 @@ class ResourceOfferFilterSet(django_filters.FilterSet):
         help_text=_("The region with this code and everything below it."),
     )
     unit = IdFilter(label=_("unit (id)"), field_name="unit_id")
-    available_on = django_filters.DateFilter(
+    available_on = IsoDateFilter(
         label=_("available on"),
         method="filter_available_on",
         help_text=_("Offers available on this day (YYYY-MM-DD)."),
