@@ -94,7 +94,7 @@ class ActionView(View):
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        form = self.get_form()
+        self.form = form = self.get_form()
         if form is not None and not form.is_valid():
             return self.form_invalid(form)
         try:
