@@ -1,15 +1,13 @@
 """Pages of alliances: the list, the tree chart, the detail, create, edit and end."""
 
-from django.contrib import messages
 from django.contrib.messages.views import SuccessMessageMixin
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 
 from members.choices import UnitStatus
+from portal.core.actions_views import ActionView
 from portal.core.history import history_entries
 from portal.core.mail import absolute_url, request_base_url
 from portal.core.mixins import DistrictStaffRequiredMixin, FilteredListMixin
@@ -154,25 +152,19 @@ class AllianceUpdateView(DistrictStaffRequiredMixin, SuccessMessageMixin, Update
     success_message = gettext_lazy("Alliance %(name)s was saved.")
 
 
-def _message_for(exc: ValidationError) -> str:
-    return " ".join(m for messages_ in exc.message_dict.values() for m in messages_)
+class AllianceEndView(DistrictStaffRequiredMixin, ActionView):
+    form_class = EndForm
+    follow_next = False
+    success_message = gettext_lazy("Alliance %(name)s has ended; its memberships ended with it.")
 
+    def get_object(self):
+        return get_object_or_404(Alliance, pk=self.kwargs["pk"])
 
-class AllianceEndView(DistrictStaffRequiredMixin, View):
-    def post(self, request, pk):
-        alliance = get_object_or_404(Alliance, pk=pk)
-        form = EndForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Enter a valid date."))
-            return redirect(alliance)
-        try:
-            alliance_end(alliance=alliance, ended_on=form.cleaned_data["on"])
-        except ValidationError as exc:
-            messages.error(request, _message_for(exc))
-        else:
-            messages.success(
-                request,
-                _("Alliance %(name)s has ended; its memberships ended with it.")
-                % {"name": alliance.name},
-            )
-        return redirect(alliance)
+    def form_invalid(self, form):
+        return self.fail([_("Enter a valid date.")])
+
+    def perform(self, alliance, form):
+        alliance_end(alliance=alliance, ended_on=form.cleaned_data["on"])
+
+    def get_message_data(self, result):
+        return {"name": self.object.name}

@@ -2,13 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
-from django.views import View
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy
 from django.views.generic import ListView
 
-from portal.core.actions_views import redirect_back
+from portal.core.actions_views import ActionView
 from portal.core.mail import request_base_url
 from portal.core.mixins import FilteredListMixin
 from portal.core.scoping import CHANGE
@@ -23,12 +22,6 @@ from ..filters import JoinRequestFilterSet
 from ..forms.join_requests import JoinRequestDeclineForm, JoinRequestForm
 from ..models import Alliance, JoinRequest
 from ..selectors.join_requests import join_request_list
-
-
-def _error_messages(request, exc: ValidationError) -> None:
-    for errors in exc.message_dict.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 def _form_error_messages(request, form) -> None:
@@ -62,115 +55,102 @@ class JoinRequestListView(LoginRequiredMixin, FilteredListMixin, ListView):
         return context
 
 
-class JoinRequestCreateView(LoginRequiredMixin, View):
+class JoinRequestCreateView(LoginRequiredMixin, ActionView):
     """A unit contact asks for their unit to join the alliance (from the alliance page)."""
 
-    def post(self, request, pk):
-        user = request.user
+    form_class = JoinRequestForm
+    follow_next = False
+    one_error_message = False
+    success_message = gettext_lazy(
+        "Your request to join %(alliance)s was sent; the alliance's lead unit or district staff will answer it."
+    )
+
+    def get_object(self):
+        user = self.request.user
         if not (user.is_unit_contact and user.unit_id):
             raise PermissionDenied
-        alliance = get_object_or_404(Alliance, pk=pk)
-        form = JoinRequestForm(request.POST)
-        if not form.is_valid():
-            _form_error_messages(request, form)
-            return redirect(alliance)
-        try:
-            join_request_create(
-                alliance=alliance,
-                unit=user.unit,
-                by=user,
-                message=form.cleaned_data["message"],
-                base_url=request_base_url(request),
-            )
-        except ValidationError as exc:
-            _error_messages(request, exc)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Your request to join %(alliance)s was sent; the alliance's lead unit or district staff will answer it."
-                )
-                % {"alliance": alliance.name},
-            )
-        return redirect(alliance)
+        return get_object_or_404(Alliance, pk=self.kwargs["pk"])
 
+    def form_invalid(self, form):
+        _form_error_messages(self.request, form)
+        return self.back()
 
-class JoinRequestWithdrawView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        join_request = get_object_or_404(
-            JoinRequest.objects.restrict(request.user).select_related("alliance"), pk=pk
+    def perform(self, alliance, form):
+        user = self.request.user
+        join_request_create(
+            alliance=alliance,
+            unit=user.unit,
+            by=user,
+            message=form.cleaned_data["message"],
+            base_url=request_base_url(self.request),
         )
-        try:
-            join_request_withdraw(request=join_request, by=request.user)
-        except ValidationError as exc:
-            _error_messages(request, exc)
-        else:
-            messages.success(
-                request,
-                _("Your request to join %(alliance)s was withdrawn.")
-                % {"alliance": join_request.alliance.name},
-            )
-        return redirect_back(request, "alliances:join-request-list")
+
+    def get_message_data(self, result):
+        return {"alliance": self.object.name}
 
 
-class JoinRequestAcceptView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        join_request = get_object_or_404(
-            JoinRequest.objects.restrict(request.user, CHANGE).select_related("alliance", "unit"),
-            pk=pk,
+class JoinRequestStepView(LoginRequiredMixin, ActionView):
+    """A step on a join request: every refusal is its own message, then back to where it was taken."""
+
+    fallback_url = "alliances:join-request-list"
+    one_error_message = False
+
+    def get_message_data(self, result):
+        return {"unit": self.object.unit.name, "alliance": self.object.alliance.name}
+
+
+class JoinRequestWithdrawView(JoinRequestStepView):
+    success_message = gettext_lazy("Your request to join %(alliance)s was withdrawn.")
+
+    def get_queryset(self):
+        return JoinRequest.objects.restrict(self.request.user).select_related("alliance")
+
+    def perform(self, join_request, form):
+        join_request_withdraw(request=join_request, by=self.request.user)
+
+    def get_message_data(self, result):
+        return {"alliance": self.object.alliance.name}
+
+
+class JoinRequestAcceptView(JoinRequestStepView):
+    success_message = gettext_lazy("%(unit)s joined %(alliance)s.")
+
+    def get_queryset(self):
+        return JoinRequest.objects.restrict(self.request.user, CHANGE).select_related(
+            "alliance", "unit"
         )
-        try:
-            join_request_accept(
-                request=join_request, by=request.user, base_url=request_base_url(request)
-            )
-        except ValidationError as exc:
-            _error_messages(request, exc)
-        else:
-            messages.success(
-                request,
-                _("%(unit)s joined %(alliance)s.")
-                % {"unit": join_request.unit.name, "alliance": join_request.alliance.name},
-            )
-        return redirect_back(request, "alliances:join-request-list")
+
+    def perform(self, join_request, form):
+        join_request_accept(
+            request=join_request, by=self.request.user, base_url=request_base_url(self.request)
+        )
 
 
-class JoinRequestDeclineView(LoginRequiredMixin, View):
+class JoinRequestDeclineView(JoinRequestStepView):
     """Decline with a reason; the page's inline form posts here, and a missing reason is shown here."""
 
     template_name = "alliances/join_request_decline.html"
+    form_class = JoinRequestDeclineForm
+    success_message = gettext_lazy("The request of %(unit)s to join %(alliance)s was declined.")
 
-    def get_object(self):
-        return get_object_or_404(
-            JoinRequest.objects.restrict(self.request.user, CHANGE).select_related(
-                "alliance", "unit", "requested_by"
-            ),
-            pk=self.kwargs["pk"],
+    def get_queryset(self):
+        return JoinRequest.objects.restrict(self.request.user, CHANGE).select_related(
+            "alliance", "unit", "requested_by"
         )
 
     def get(self, request, pk):
         return self.show(self.get_object(), JoinRequestDeclineForm())
 
-    def post(self, request, pk):
-        join_request = self.get_object()
-        form = JoinRequestDeclineForm(request.POST)
-        if not form.is_valid():
-            return self.show(join_request, form, status=400)
-        try:
-            join_request_decline(
-                request=join_request,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                base_url=request_base_url(request),
-            )
-        except ValidationError as exc:
-            _error_messages(request, exc)
-        else:
-            messages.success(
-                request,
-                _("The request of %(unit)s to join %(alliance)s was declined.")
-                % {"unit": join_request.unit.name, "alliance": join_request.alliance.name},
-            )
-        return redirect_back(request, "alliances:join-request-list")
+    def form_invalid(self, form):
+        return self.show(self.object, form, status=400)
+
+    def perform(self, join_request, form):
+        join_request_decline(
+            request=join_request,
+            by=self.request.user,
+            reason=form.cleaned_data["reason"],
+            base_url=request_base_url(self.request),
+        )
 
     def show(self, join_request, form, status=200):
         context = {"join_request": join_request, "form": form}

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from portal.core.actions_views import error_text, redirect_back
+from portal.core.actions_views import ActionFormMixin, ActionView, error_text
 from portal.core.exports import xlsx_response
 from portal.core.mail import absolute_url, request_base_url
 from portal.core.masking import mask_email
@@ -137,10 +137,20 @@ def _alliance_for_schedule(request, pk) -> Alliance:
     return alliance
 
 
-class MeetingCreateView(LoginRequiredMixin, View):
+class MeetingFormMixin(ActionFormMixin):
+    """A meeting's form page: the action's refusals go on the form's fields."""
+
+    def apply_errors(self, form, exc: ValidationError) -> None:
+        _apply_errors(form, exc)
+
+
+class MeetingCreateView(LoginRequiredMixin, MeetingFormMixin, View):
     """Schedule a meeting of an alliance; `?copy=<id>` starts from the last meeting of the series."""
 
     template_name = "alliances/meeting_form.html"
+    success_message = gettext_lazy(
+        "Meeting %(title)s was scheduled; the invitations are on their way."
+    )
 
     def _previous(self, request, alliance):
         copy = request.GET.get("copy") or request.POST.get("previous")
@@ -171,30 +181,27 @@ class MeetingCreateView(LoginRequiredMixin, View):
         return self._render(request, alliance, form, previous)
 
     def post(self, request, pk):
-        alliance = _alliance_for_schedule(request, pk)
-        previous = self._previous(request, alliance)
-        form = MeetingScheduleForm(request.POST, user=request.user, alliance=alliance)
-        if form.is_valid():
-            try:
-                meeting = actions.meeting_schedule(
-                    alliance=alliance,
-                    organizer=request.user,
-                    units=form.cleaned_data["units"],
-                    guests=form.cleaned_data["guests"],
-                    previous=previous,
-                    base_url=request_base_url(request),
-                    **form.action_kwargs(),
-                )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Meeting %(title)s was scheduled; the invitations are on their way.")
-                    % {"title": meeting.title},
-                )
-                return redirect(meeting)
-        return self._render(request, alliance, form, previous, status=400)
+        self.alliance = _alliance_for_schedule(request, pk)
+        self.previous = self._previous(request, self.alliance)
+        form = MeetingScheduleForm(request.POST, user=request.user, alliance=self.alliance)
+        return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
+
+    def perform(self, form):
+        return actions.meeting_schedule(
+            alliance=self.alliance,
+            organizer=self.request.user,
+            units=form.cleaned_data["units"],
+            guests=form.cleaned_data["guests"],
+            previous=self.previous,
+            base_url=request_base_url(self.request),
+            **form.action_kwargs(),
+        )
+
+    def get_message_data(self, meeting):
+        return {"title": meeting.title}
+
+    def form_invalid(self, form):
+        return self._render(self.request, self.alliance, form, self.previous, status=400)
 
     def _render(self, request, alliance, form, previous, status=200):
         return render(
@@ -212,8 +219,9 @@ def _managed_meeting(request, pk) -> Meeting:
     return meeting
 
 
-class MeetingUpdateView(LoginRequiredMixin, View):
+class MeetingUpdateView(LoginRequiredMixin, MeetingFormMixin, View):
     template_name = "alliances/meeting_form.html"
+    success_message = gettext_lazy("The meeting was saved; invitees have been told.")
 
     def get(self, request, pk):
         meeting = _managed_meeting(request, pk)
@@ -225,66 +233,64 @@ class MeetingUpdateView(LoginRequiredMixin, View):
         )
 
     def post(self, request, pk):
-        meeting = _managed_meeting(request, pk)
+        self.meeting = _managed_meeting(request, pk)
         form = MeetingForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                actions.meeting_update(
-                    meeting=meeting,
-                    by=request.user,
-                    base_url=request_base_url(request),
-                    **form.action_kwargs(),
-                )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("The meeting was saved; invitees have been told."))
-                return redirect(meeting)
+        return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
+
+    def perform(self, form):
+        actions.meeting_update(
+            meeting=self.meeting,
+            by=self.request.user,
+            base_url=request_base_url(self.request),
+            **form.action_kwargs(),
+        )
+        return self.meeting
+
+    def form_invalid(self, form):
+        meeting = self.meeting
         return render(
-            request,
+            self.request,
             self.template_name,
             {"form": form, "alliance": meeting.alliance, "meeting": meeting},
             status=400,
         )
 
 
-class MeetingCancelView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        meeting = _managed_meeting(request, pk)
-        form = CancelForm(request.POST)
+class MeetingCancelView(LoginRequiredMixin, ActionView):
+    success_message = gettext_lazy("The meeting was cancelled; invitees have been told.")
+    follow_next = False
+
+    def get_object(self):
+        return _managed_meeting(self.request, self.kwargs["pk"])
+
+    def perform(self, meeting, form):
+        form = CancelForm(self.request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
-        try:
-            actions.meeting_cancel(
-                meeting=meeting, by=request.user, reason=reason, base_url=request_base_url(request)
-            )
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(request, _("The meeting was cancelled; invitees have been told."))
-        return redirect(meeting)
+        actions.meeting_cancel(
+            meeting=meeting,
+            by=self.request.user,
+            reason=reason,
+            base_url=request_base_url(self.request),
+        )
 
 
-class InvitationAddView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        meeting = _managed_meeting(request, pk)
-        form = InvitationAddForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
-            return redirect(meeting)
-        try:
-            actions.invitation_add(
-                meeting=meeting,
-                by=request.user,
-                unit=form.cleaned_data["unit"],
-                guest_name=form.cleaned_data["guest_name"],
-                guest_email=form.cleaned_data["guest_email"],
-                base_url=request_base_url(request),
-            )
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(request, _("The invitation was sent."))
-        return redirect(meeting)
+class InvitationAddView(LoginRequiredMixin, ActionView):
+    form_class = InvitationAddForm
+    success_message = gettext_lazy("The invitation was sent.")
+    follow_next = False
+
+    def get_object(self):
+        return _managed_meeting(self.request, self.kwargs["pk"])
+
+    def perform(self, meeting, form):
+        actions.invitation_add(
+            meeting=meeting,
+            by=self.request.user,
+            unit=form.cleaned_data["unit"],
+            guest_name=form.cleaned_data["guest_name"],
+            guest_email=form.cleaned_data["guest_email"],
+            base_url=request_base_url(self.request),
+        )
 
 
 def _invitation(request, pk) -> Invitation:
@@ -294,55 +300,51 @@ def _invitation(request, pk) -> Invitation:
     )
 
 
-class InvitationRemoveView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        invitation = _invitation(request, pk)
-        try:
-            actions.invitation_remove(invitation=invitation, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(request, _("The invitation was withdrawn."))
-        return redirect(invitation.meeting)
+class InvitationView(LoginRequiredMixin, ActionView):
+    """A step on one invitation, back on its meeting's page."""
+
+    follow_next = False
+
+    def get_object(self):
+        return _invitation(self.request, self.kwargs["pk"])
+
+    def get_fallback_url(self):
+        return self.object.meeting
 
 
-class InvitationRsvpView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        invitation = _invitation(request, pk)
-        form = RsvpForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
-            return redirect_back(request, invitation.meeting)
-        try:
-            invitation = actions.invitation_rsvp(
-                invitation=invitation,
-                by=request.user,
-                rsvp=form.cleaned_data["rsvp"],
-                attending_count=form.cleaned_data["attending_count"],
-            )
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(
-                request,
-                _("Your answer was saved: %(answer)s.") % {"answer": invitation.get_rsvp_display()},
-            )
-        return redirect_back(request, invitation.meeting)
+class InvitationRemoveView(InvitationView):
+    success_message = gettext_lazy("The invitation was withdrawn.")
+
+    def perform(self, invitation, form):
+        actions.invitation_remove(invitation=invitation, by=self.request.user)
 
 
-class InvitationAttendanceView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        invitation = _invitation(request, pk)
-        attended = request.POST.get("attended") in {"1", "true", "on"}
-        try:
-            actions.attendance_mark(invitation=invitation, by=request.user, attended=attended)
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-        return redirect(invitation.meeting)
+class InvitationRsvpView(InvitationView):
+    form_class = RsvpForm
+    follow_next = True
+
+    def perform(self, invitation, form):
+        # The answer and the way back name the invitation as the action returns it.
+        self.object = actions.invitation_rsvp(
+            invitation=invitation,
+            by=self.request.user,
+            rsvp=form.cleaned_data["rsvp"],
+            attending_count=form.cleaned_data["attending_count"],
+        )
+
+    def get_success_message(self, result) -> str:
+        return _("Your answer was saved: %(answer)s.") % {"answer": self.object.get_rsvp_display()}
 
 
-class MeetingMinutesView(LoginRequiredMixin, View):
+class InvitationAttendanceView(InvitationView):
+    def perform(self, invitation, form):
+        attended = self.request.POST.get("attended") in {"1", "true", "on"}
+        actions.attendance_mark(invitation=invitation, by=self.request.user, attended=attended)
+
+
+class MeetingMinutesView(LoginRequiredMixin, MeetingFormMixin, View):
     template_name = "alliances/meeting_minutes.html"
+    success_message = gettext_lazy("The minutes were saved and the meeting marked held.")
 
     def _context(self, meeting, form):
         return {"meeting": meeting, "form": form, "invitations": list(meeting.invitations.all())}
@@ -353,24 +355,25 @@ class MeetingMinutesView(LoginRequiredMixin, View):
         return render(request, self.template_name, self._context(meeting, form))
 
     def post(self, request, pk):
-        meeting = _managed_meeting(request, pk)
+        self.meeting = _managed_meeting(request, pk)
         form = MinutesForm(request.POST)
-        if form.is_valid():
-            attended = [int(v) for v in request.POST.getlist("attended") if v.isdigit()]
-            try:
-                actions.meeting_record_minutes(
-                    meeting=meeting,
-                    by=request.user,
-                    minutes=form.cleaned_data["minutes"],
-                    decisions=form.cleaned_data["decisions"],
-                    attended=attended,
-                )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("The minutes were saved and the meeting marked held."))
-                return redirect(meeting)
-        return render(request, self.template_name, self._context(meeting, form), status=400)
+        return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
+
+    def perform(self, form):
+        attended = [int(v) for v in self.request.POST.getlist("attended") if v.isdigit()]
+        actions.meeting_record_minutes(
+            meeting=self.meeting,
+            by=self.request.user,
+            minutes=form.cleaned_data["minutes"],
+            decisions=form.cleaned_data["decisions"],
+            attended=attended,
+        )
+        return self.meeting
+
+    def form_invalid(self, form):
+        return render(
+            self.request, self.template_name, self._context(self.meeting, form), status=400
+        )
 
 
 def attendance_rows(meeting: Meeting):

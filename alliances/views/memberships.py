@@ -1,45 +1,40 @@
 """Pages of memberships: add a unit (with its candidates), end a membership, leave."""
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.views import View
+from django.utils.translation import gettext_lazy
 from django.views.generic import ListView
 
 from members.models import MemberUnit
-from portal.core.actions_views import redirect_back
+from portal.core.actions_views import ActionView
 from portal.core.mixins import DistrictStaffRequiredMixin
 
 from ..actions.memberships import membership_add, membership_end, membership_leave
 from ..forms.alliances import EndForm
 from ..forms.memberships import MembershipAddForm
 from ..models import Alliance, Membership
-from .alliances import _message_for
-from .join_requests import _error_messages
 
 
-class MembershipAddView(DistrictStaffRequiredMixin, View):
+class MembershipAddView(DistrictStaffRequiredMixin, ActionView):
     """Add a unit found by name to the alliance (from the alliance page's search)."""
 
-    def post(self, request, pk):
-        alliance = get_object_or_404(Alliance, pk=pk)
-        form = MembershipAddForm(request.POST)
-        if form.is_valid():
-            try:
-                membership_add(alliance=alliance, **form.cleaned_data)
-            except ValidationError as exc:
-                messages.error(request, _message_for(exc))
-            else:
-                messages.success(
-                    request,
-                    _("%(unit)s joined %(alliance)s.")
-                    % {"unit": form.cleaned_data["unit"].name, "alliance": alliance.name},
-                )
-        else:
-            messages.error(request, _("Choose a unit and a role."))
-        return redirect(alliance)
+    form_class = MembershipAddForm
+    follow_next = False
+    success_message = gettext_lazy("%(unit)s joined %(alliance)s.")
+
+    def get_object(self):
+        return get_object_or_404(Alliance, pk=self.kwargs["pk"])
+
+    def form_invalid(self, form):
+        return self.fail([_("Choose a unit and a role.")])
+
+    def perform(self, alliance, form):
+        membership_add(alliance=alliance, **form.cleaned_data)
+
+    def get_message_data(self, result):
+        return {"unit": self.form.cleaned_data["unit"].name, "alliance": self.object.name}
 
 
 class MembershipCandidatesView(DistrictStaffRequiredMixin, ListView):
@@ -70,29 +65,35 @@ class MembershipCandidatesView(DistrictStaffRequiredMixin, ListView):
         return context
 
 
-class MembershipEndView(DistrictStaffRequiredMixin, View):
-    def post(self, request, pk):
-        membership = get_object_or_404(Membership.objects.select_related("alliance", "unit"), pk=pk)
-        form = EndForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise ValidationError({"on": _("Enter a valid date.")})
-            membership_end(membership=membership, left_on=form.cleaned_data["on"])
-        except ValidationError as exc:
-            messages.error(request, _message_for(exc))
-        else:
-            messages.success(
-                request,
-                _("%(unit)s has left %(alliance)s.")
-                % {"unit": membership.unit.name, "alliance": membership.alliance.name},
-            )
-        return redirect_back(request, membership.alliance)
+class MembershipEndView(DistrictStaffRequiredMixin, ActionView):
+    form_class = EndForm
+    success_message = gettext_lazy("%(unit)s has left %(alliance)s.")
+
+    def get_object(self):
+        return get_object_or_404(
+            Membership.objects.select_related("alliance", "unit"), pk=self.kwargs["pk"]
+        )
+
+    def form_invalid(self, form):
+        return self.fail([_("Enter a valid date.")])
+
+    def perform(self, membership, form):
+        membership_end(membership=membership, left_on=form.cleaned_data["on"])
+
+    def get_message_data(self, result):
+        return {"unit": self.object.unit.name, "alliance": self.object.alliance.name}
+
+    def get_fallback_url(self):
+        return self.object.alliance
 
 
-class MembershipLeaveView(LoginRequiredMixin, View):
+class MembershipLeaveView(LoginRequiredMixin, ActionView):
     """A unit contact confirms (GET shows the question) and leaves the alliance for their unit."""
 
     template_name = "alliances/membership_leave.html"
+    follow_next = False
+    one_error_message = False
+    success_message = gettext_lazy("%(unit)s has left %(alliance)s.")
 
     def get_object(self):
         user = self.request.user
@@ -108,16 +109,11 @@ class MembershipLeaveView(LoginRequiredMixin, View):
         membership = self.get_object()
         return render(request, self.template_name, {"membership": membership})
 
-    def post(self, request, pk):
-        membership = self.get_object()
-        try:
-            membership_leave(membership=membership, by=request.user)
-        except ValidationError as exc:
-            _error_messages(request, exc)
-        else:
-            messages.success(
-                request,
-                _("%(unit)s has left %(alliance)s.")
-                % {"unit": membership.unit.name, "alliance": membership.alliance.name},
-            )
-        return redirect(membership.alliance)
+    def perform(self, membership, form):
+        membership_leave(membership=membership, by=self.request.user)
+
+    def get_message_data(self, result):
+        return {"unit": self.object.unit.name, "alliance": self.object.alliance.name}
+
+    def get_fallback_url(self):
+        return self.object.alliance

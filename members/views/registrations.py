@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from portal.core.actions_views import ActionFormMixin, ActionView, error_list
 from portal.core.mail import request_base_url
 from portal.core.mixins import FilteredListMixin
 from portal.core.ratelimit import client_ip
@@ -31,7 +32,7 @@ from ..selectors import (
 )
 
 
-class RegistrationCreateView(FormView):
+class RegistrationCreateView(ActionFormMixin, FormView):
     """The public registration form; no sign-in."""
 
     template_name = "members/registration_form.html"
@@ -47,21 +48,19 @@ class RegistrationCreateView(FormView):
 
     def form_valid(self, form):
         try:
-            registration_submit(
-                data=form.registration_data(),
-                ip=client_ip(self.request),
-                base_url=request_base_url(self.request),
-            )
+            return super().form_valid(form)
         except RegistrationRateLimited:
             return self._limited()
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-            return self.form_invalid(form)
-        return redirect("members:registration-sent")
 
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    def perform(self, form):
+        registration_submit(
+            data=form.registration_data(),
+            ip=client_ip(self.request),
+            base_url=request_base_url(self.request),
+        )
+
+    def get_success_url(self, result=None):
+        return "members:registration-sent"
 
 
 class RegistrationSentView(TemplateView):
@@ -118,36 +117,42 @@ class RegistrationDetailView(ReviewerRequiredMixin, DetailView):
         return context
 
 
-class RegistrationDecisionView(ReviewerRequiredMixin, View):
+class RegistrationDecisionView(ReviewerRequiredMixin, ActionView):
     """Approve or reject (POST only); the scope decides who may."""
 
     decision = "approve"
+    follow_next = False
 
-    def post(self, request, pk):
-        registration = get_object_or_404(Registration.objects.restrict(request.user, CHANGE), pk=pk)
-        form = RegistrationRejectForm(request.POST) if self.decision == "reject" else None
-        try:
-            if form is None:
-                registration_approve(
-                    registration=registration, by=request.user, base_url=request_base_url(request)
-                )
-                messages.success(request, _("%(name)s was approved.") % {"name": registration.name})
-            elif form.is_valid():
-                registration_reject(
-                    registration=registration,
-                    by=request.user,
-                    reason=form.cleaned_data["reason"],
-                    base_url=request_base_url(request),
-                )
-                messages.success(request, _("%(name)s was rejected.") % {"name": registration.name})
-            else:
-                return self.show(request, pk, form)
-        except ValidationError as exc:
-            for errors in exc.message_dict.values():
-                for error in errors:
-                    messages.error(request, error)
-            return self.show(request, pk, form, status=409)
-        return redirect(registration)
+    def get_queryset(self):
+        return Registration.objects.restrict(self.request.user, CHANGE)
+
+    def get_form(self):
+        return RegistrationRejectForm(self.request.POST) if self.decision == "reject" else None
+
+    def perform(self, registration, form):
+        base_url = request_base_url(self.request)
+        if form is None:
+            registration_approve(registration=registration, by=self.request.user, base_url=base_url)
+        else:
+            registration_reject(
+                registration=registration,
+                by=self.request.user,
+                reason=form.cleaned_data["reason"],
+                base_url=base_url,
+            )
+
+    def get_success_message(self, result) -> str:
+        if self.form is None:
+            return _("%(name)s was approved.") % {"name": self.object.name}
+        return _("%(name)s was rejected.") % {"name": self.object.name}
+
+    def form_invalid(self, form):
+        return self.show(self.request, self.object.pk, form)
+
+    def refused(self, form, exc):
+        for error in error_list(exc):
+            messages.error(self.request, error)
+        return self.show(self.request, self.object.pk, form, status=409)
 
     def show(self, request, pk, form, status=400):
         view = RegistrationDetailView()

@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView
+
+from portal.core.actions_views import ActionFormMixin, ActionView
 
 from ..actions.unit_changes import unit_profile_update
 from ..actions.units import unit_contact_invite
@@ -14,12 +16,6 @@ from ..forms import ContactInviteForm, UnitProfileForm
 from ..models import MemberUnit
 from ..selectors import unit_pending_change
 from .units import UnitDetailView
-
-
-def form_errors_from(form, exc: ValidationError) -> None:
-    """Put an action's ValidationError on the form, each message on its field where it has one."""
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 class UnitContactRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
@@ -40,9 +36,10 @@ class MyUnitView(UnitContactRequiredMixin, View):
         return redirect("members:unit-detail", pk=request.user.unit_id)
 
 
-class UnitProfileEditView(UnitContactRequiredMixin, FormView):
+class UnitProfileEditView(UnitContactRequiredMixin, ActionFormMixin, FormView):
     template_name = "members/unit_profile_form.html"
     form_class = UnitProfileForm
+    success_message = gettext_lazy("The profile was saved.")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and request.user.is_unit_contact:
@@ -63,29 +60,26 @@ class UnitProfileEditView(UnitContactRequiredMixin, FormView):
         context["pending"] = self.pending
         return context
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = {field: form.cleaned_data[field] for field in form.fields}
-        try:
-            change = unit_profile_update(unit=self.unit, by=self.request.user, data=data)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-            return self.form_invalid(form)
-        if change is not None:
-            messages.info(
-                self.request,
-                _(
-                    "The profile was saved. The change of name, credit code or unit type awaits review by district staff."
-                ),
-            )
-        else:
-            messages.success(self.request, _("The profile was saved."))
+        return unit_profile_update(unit=self.unit, by=self.request.user, data=data)
+
+    def done(self, change):
+        if change is None:
+            return super().done(change)
+        messages.info(
+            self.request,
+            _(
+                "The profile was saved. The change of name, credit code or unit type awaits review by district staff."
+            ),
+        )
         return redirect(self.unit)
 
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    def get_success_url(self, result=None):
+        return self.unit.get_absolute_url()
 
 
-class ContactInviteView(LoginRequiredMixin, UserPassesTestMixin, View):
+class ContactInviteView(LoginRequiredMixin, UserPassesTestMixin, ActionView):
     """Invite a colleague as another contact of the unit: its own contacts, or district staff."""
 
     def test_func(self) -> bool:
@@ -94,24 +88,24 @@ class ContactInviteView(LoginRequiredMixin, UserPassesTestMixin, View):
             user.is_unit_contact and user.unit_id == self.kwargs["pk"]
         )
 
-    def post(self, request, pk):
-        unit = get_object_or_404(MemberUnit, pk=pk)
-        form = ContactInviteForm(request.POST)
-        if form.is_valid():
-            try:
-                contact = unit_contact_invite(
-                    unit=unit,
-                    by=request.user,
-                    base_url=request.build_absolute_uri("/"),
-                    **form.cleaned_data,
-                )
-            except ValidationError as exc:
-                form_errors_from(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("%(email)s was invited and received a link to set a password.")
-                    % {"email": contact.email},
-                )
-                return redirect(unit)
-        return UnitDetailView.render_with(request, pk, invite_form=form)
+    form_class = ContactInviteForm
+    errors_on_form = True
+    follow_next = False
+    success_message = gettext_lazy("%(email)s was invited and received a link to set a password.")
+
+    def get_object(self):
+        return get_object_or_404(MemberUnit, pk=self.kwargs["pk"])
+
+    def perform(self, unit, form):
+        return unit_contact_invite(
+            unit=unit,
+            by=self.request.user,
+            base_url=self.request.build_absolute_uri("/"),
+            **form.cleaned_data,
+        )
+
+    def get_message_data(self, contact):
+        return {"email": contact.email}
+
+    def form_invalid(self, form):
+        return UnitDetailView.render_with(self.request, self.object.pk, invite_form=form)

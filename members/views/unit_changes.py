@@ -1,12 +1,10 @@
 """District staff review the changes that contacts propose."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import ListView
 
+from portal.core.actions_views import ActionView
 from portal.core.mixins import DistrictStaffRequiredMixin, FilteredListMixin
 
 from ..actions.unit_changes import unit_change_approve, unit_change_reject
@@ -32,23 +30,25 @@ class UnitChangeListView(DistrictStaffRequiredMixin, FilteredListMixin, ListView
         return context
 
 
-class UnitChangeDecisionView(DistrictStaffRequiredMixin, View):
+class UnitChangeDecisionView(DistrictStaffRequiredMixin, ActionView):
     decision = "approve"
+    fallback_url = "members:change-list"
+    follow_next = False
+    one_error_message = False
 
-    def post(self, request, pk):
-        change = get_object_or_404(UnitChange.objects.select_related("unit"), pk=pk)
-        try:
-            if self.decision == "approve":
-                unit_change_approve(change=change, by=request.user)
-                message = _("The change of %(name)s was applied.")
-            else:
-                reason = request.POST.get("reason", "")[:2000]
-                unit_change_reject(change=change, by=request.user, reason=reason)
-                message = _("The change of %(name)s was rejected.")
-        except ValidationError as exc:
-            for errors in exc.message_dict.values():
-                for error in errors:
-                    messages.error(request, error)
+    def get_object(self):
+        return get_object_or_404(UnitChange.objects.select_related("unit"), pk=self.kwargs["pk"])
+
+    def perform(self, change, form):
+        if self.decision == "approve":
+            unit_change_approve(change=change, by=self.request.user)
         else:
-            messages.success(request, message % {"name": change.unit.name})
-        return redirect("members:change-list")
+            reason = self.request.POST.get("reason", "")[:2000]
+            unit_change_reject(change=change, by=self.request.user, reason=reason)
+
+    def get_success_message(self, result) -> str:
+        if self.decision == "approve":
+            message = _("The change of %(name)s was applied.")
+        else:
+            message = _("The change of %(name)s was rejected.")
+        return message % {"name": self.object.unit.name}

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,6 +9,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from alliances.actions.memberships import membership_add
 from alliances.selectors.join_requests import join_requests_for_unit
+from portal.core.actions_views import ActionView
 from portal.core.history import history_entries
 from portal.core.mixins import DistrictStaffRequiredMixin, FilteredListMixin
 
@@ -109,23 +109,22 @@ class UnitDeactivateView(DistrictStaffRequiredMixin, View):
         return redirect(unit)
 
 
-class UnitJoinView(DistrictStaffRequiredMixin, View):
+class UnitJoinView(DistrictStaffRequiredMixin, ActionView):
     """Add the unit to an alliance from the unit's page."""
 
-    def post(self, request, pk):
-        unit = get_object_or_404(MemberUnit, pk=pk)
-        form = JoinAllianceForm(request.POST)
-        if form.is_valid():
-            try:
-                membership_add(unit=unit, **form.cleaned_data)
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                messages.success(
-                    request,
-                    _("%(unit)s joined %(alliance)s.")
-                    % {"unit": unit.name, "alliance": form.cleaned_data["alliance"].name},
-                )
-                return redirect(unit)
-        return UnitDetailView.render_with(request, pk, join_form=form)
+    form_class = JoinAllianceForm
+    errors_on_form = True
+    follow_next = False
+    success_message = gettext_lazy("%(unit)s joined %(alliance)s.")
+
+    def get_object(self):
+        return get_object_or_404(MemberUnit, pk=self.kwargs["pk"])
+
+    def perform(self, unit, form):
+        membership_add(unit=unit, **form.cleaned_data)
+
+    def get_message_data(self, result):
+        return {"unit": self.object.name, "alliance": self.form.cleaned_data["alliance"].name}
+
+    def form_invalid(self, form):
+        return UnitDetailView.render_with(self.request, self.object.pk, join_form=form)

@@ -8,10 +8,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from portal.core.actions_views import error_text
+from portal.core.actions_views import ActionView
 from portal.core.history import history_entries
 from portal.core.mixins import FilteredListMixin
 
@@ -203,15 +204,16 @@ class ActivityUpdateView(ActivityFormView):
         return _("Activity “%(title)s” was saved.") % {"title": activity.title}
 
 
-class ActivityPhotoDeleteView(LoginRequiredMixin, View):
+class ActivityPhotoDeleteView(LoginRequiredMixin, ActionView):
     """Take one photo off an activity (from the activity's page)."""
 
-    def post(self, request, pk, photo_pk):
-        activity = get_object_or_404(activity_detail(user=request.user), pk=pk)
-        try:
-            activity_photo_remove(activity=activity, by=request.user, photo_id=photo_pk)
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(request, _("The photo was removed."))
-        return redirect(activity)
+    success_message = gettext_lazy("The photo was removed.")
+    follow_next = False
+
+    def get_queryset(self):
+        return activity_detail(user=self.request.user)
+
+    def perform(self, activity, form):
+        activity_photo_remove(
+            activity=activity, by=self.request.user, photo_id=self.kwargs["photo_pk"]
+        )

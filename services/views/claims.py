@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
-from portal.core.actions_views import error_text, redirect_back
-from portal.core.forms import apply_validation_error
+from portal.core.actions_views import ActionFormMixin, ActionView, is_htmx
 from portal.core.mail import request_base_url
 from portal.core.mixins import FilteredListMixin
 
@@ -30,10 +29,10 @@ from ..selectors.claims import claim_can_decide, claim_can_withdraw, claim_list,
 from ..selectors.projects import (
     can_handle_demand,
 )
-from .projects import _demand_for, _is_htmx
+from .projects import _demand_for
 
 
-class DemandClaimView(LoginRequiredMixin, View):
+class DemandClaimView(LoginRequiredMixin, ActionFormMixin, View):
     """A unit contact offers their unit to handle an open demand (its contact details stay hidden)."""
 
     template_name = "services/claim_demand.html"
@@ -58,27 +57,27 @@ class DemandClaimView(LoginRequiredMixin, View):
         return self.show(demand, self.form_class())
 
     def post(self, request, pk):
-        demand = self.get_demand()
+        self.demand = self.get_demand()
         form = self.form_class(request.POST)
-        if form.is_valid():
-            try:
-                claim_actions.claim_create(
-                    kind=self.kind,
-                    by=request.user,
-                    demand=demand,
-                    message=form.cleaned_data["message"],
-                    resource_offer=form.cleaned_data.get("resource_offer"),
-                    base_url=request_base_url(request),
-                )
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.success(request, self.success_message())
-                return redirect("services:claim-list")
-        return self.show(demand, form, status=400)
+        return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
 
-    def success_message(self) -> str:
-        return _("Your offer was sent; the demand's handlers will answer it.")
+    def perform(self, form):
+        return claim_actions.claim_create(
+            kind=self.kind,
+            by=self.request.user,
+            demand=self.demand,
+            message=form.cleaned_data["message"],
+            resource_offer=form.cleaned_data.get("resource_offer"),
+            base_url=request_base_url(self.request),
+        )
+
+    success_message = gettext_lazy("Your offer was sent; the demand's handlers will answer it.")
+
+    def get_success_url(self, result=None):
+        return reverse("services:claim-list")
+
+    def form_invalid(self, form):
+        return self.show(self.demand, form, status=400)
 
     def show(self, demand, form, status=200):
         context = {"demand": demand, "form": form, "kind": self.kind}
@@ -97,8 +96,7 @@ class DemandResourceRequestView(DemandClaimView):
                 _("Only district staff and the demand's street secretary request resources for it.")
             )
 
-    def success_message(self) -> str:
-        return _("The offer was requested; the offering unit will answer.")
+    success_message = gettext_lazy("The offer was requested; the offering unit will answer.")
 
 
 def _mark_claims(user, claims) -> None:
@@ -148,25 +146,30 @@ def claim_row(request, pk, *, error: str = "", reason: str = "") -> HttpResponse
     return render(request, "services/claim_row.html", context)
 
 
-class ClaimAnswerView(LoginRequiredMixin, View):
+class ClaimRowMixin(LoginRequiredMixin):
+    """A claim's step: htmx gets the row back, a plain POST the page it came from."""
+
+    fallback_url = "services:claim-list"
+
+    def get_queryset(self):
+        return claim_list(user=self.request.user)
+
+    def row_response(self, errors=()):
+        if not is_htmx(self.request):
+            return None
+        return claim_row(self.request, self.object.pk, error=" ".join(errors))
+
+
+class ClaimAnswerView(ClaimRowMixin, ActionView):
     """Accept or withdraw a claim; htmx gets the row back, a plain POST the page it came from."""
 
     action = None
-    done = ""
 
-    def post(self, request, pk):
-        claim = get_object_or_404(claim_list(user=request.user), pk=pk)
-        try:
-            self.action(claim=claim, by=request.user, base_url=request_base_url(request))
-        except ValidationError as exc:
-            if _is_htmx(request):
-                return claim_row(request, pk, error=error_text(exc))
-            messages.error(request, error_text(exc))
-        else:
-            if _is_htmx(request):
-                return claim_row(request, pk)
-            messages.success(request, self.message(claim))
-        return redirect_back(request, reverse("services:claim-list"))
+    def perform(self, claim, form):
+        self.action(claim=claim, by=self.request.user, base_url=request_base_url(self.request))
+
+    def get_success_message(self, result) -> str:
+        return self.message(self.object)
 
     def message(self, claim) -> str:
         if self.action is claim_actions.claim_accept:
@@ -174,45 +177,34 @@ class ClaimAnswerView(LoginRequiredMixin, View):
         return _("The claim was withdrawn.")
 
 
-class ClaimDeclineView(LoginRequiredMixin, View):
+class ClaimDeclineView(ClaimRowMixin, ActionView):
     """Decline with a reason; without a reason a plain POST shows the reason's page again (400)."""
 
     template_name = "services/claim_decline.html"
-
-    def get_claim(self):
-        return get_object_or_404(claim_list(user=self.request.user), pk=self.kwargs["pk"])
+    form_class = DeclineForm
+    success_message = gettext_lazy("The claim of %(unit)s was declined.")
 
     def get(self, request, pk):
-        claim = self.get_claim()
+        claim = self.get_object()
         if not claim_can_decide(request.user, claim):
             raise PermissionDenied(_("You cannot answer this claim."))
         return self.show(claim, DeclineForm())
 
-    def post(self, request, pk):
-        claim = self.get_claim()
-        form = DeclineForm(request.POST)
-        if not form.is_valid():
-            if _is_htmx(request):
-                return claim_row(request, pk, error=_("Give the reason for declining."))
-            return self.show(claim, form, status=400)
-        try:
-            claim_actions.claim_decline(
-                claim=claim,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                base_url=request_base_url(request),
-            )
-        except ValidationError as exc:
-            if _is_htmx(request):
-                return claim_row(request, pk, error=error_text(exc))
-            messages.error(request, error_text(exc))
-        else:
-            if _is_htmx(request):
-                return claim_row(request, pk)
-            messages.success(
-                request, _("The claim of %(unit)s was declined.") % {"unit": claim.unit.name}
-            )
-        return redirect_back(request, reverse("services:claim-list"))
+    def form_invalid(self, form):
+        if is_htmx(self.request):
+            return self.row_response([_("Give the reason for declining.")])
+        return self.show(self.object, form, status=400)
+
+    def perform(self, claim, form):
+        claim_actions.claim_decline(
+            claim=claim,
+            by=self.request.user,
+            reason=form.cleaned_data["reason"],
+            base_url=request_base_url(self.request),
+        )
+
+    def get_message_data(self, result):
+        return {"unit": self.object.unit.name}
 
     def show(self, claim, form, status=200):
         request = self.request

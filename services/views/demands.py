@@ -8,19 +8,19 @@ import mimetypes
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from portal.core.actions_views import redirect_back
-from portal.core.forms import apply_validation_error
+from portal.core.actions_views import ActionFormMixin, ActionView, form_error_list, is_htmx
 from portal.core.history import history_entries
 from portal.core.mail import request_base_url
 from portal.core.mixins import FilteredListMixin
@@ -84,10 +84,6 @@ STATUS_BADGES = {
     DemandStatus.REJECTED: "dark",
     DemandStatus.MERGED: "light",
 }
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _template_exists(name: str) -> bool:
@@ -195,40 +191,32 @@ class DemandListView(DemandAccessMixin, FilteredListMixin, ListView):
         return context
 
 
-class DemandCreateView(DemandAccessMixin, FormView):
+class DemandCreateView(DemandAccessMixin, ActionFormMixin, FormView):
     template_name = "services/demand_form.html"
     form_class = DemandForm
+    success_message = gettext_lazy("Demand No. %(number)s “%(title)s” was raised.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def form_valid(self, form):
-        try:
-            demand = demand_create(
-                by=self.request.user,
-                data=form.demand_fields(),
-                attachments=form.cleaned_data.get("attachments") or [],
-                base_url=request_base_url(self.request),
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Demand No. %(number)s “%(title)s” was raised.")
-            % {"number": demand.pk, "title": demand.title},
+    def perform(self, form):
+        return demand_create(
+            by=self.request.user,
+            data=form.demand_fields(),
+            attachments=form.cleaned_data.get("attachments") or [],
+            base_url=request_base_url(self.request),
         )
-        return redirect(demand)
 
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    def get_message_data(self, demand):
+        return {"number": demand.pk, "title": demand.title}
 
 
-class DemandUpdateView(DemandAccessMixin, FormView):
+class DemandUpdateView(DemandAccessMixin, ActionFormMixin, FormView):
     """Correct a demand while it waits to be accepted."""
 
     template_name = "services/demand_form.html"
     form_class = DemandUpdateForm
+    success_message = gettext_lazy("The demand was saved.")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -243,21 +231,12 @@ class DemandUpdateView(DemandAccessMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "demand": self.demand}
 
-    def form_valid(self, form):
-        try:
-            demand = demand_update(
-                demand=self.demand,
-                by=self.request.user,
-                data={name: form.cleaned_data[name] for name in form.fields},
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The demand was saved."))
-        return redirect(demand)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    def perform(self, form):
+        return demand_update(
+            demand=self.demand,
+            by=self.request.user,
+            data={name: form.cleaned_data[name] for name in form.fields},
+        )
 
 
 def demand_page_context(request, demand: Demand, *, bound: tuple[str, forms.Form] | None = None):
@@ -325,83 +304,86 @@ class DemandDetailView(DemandAccessMixin, DetailView):
         return context
 
 
-class DemandActionView(DemandAccessMixin, View):
+class DemandActionView(DemandAccessMixin, ActionView):
     """One step of the loop (POST). From a board row with htmx the row comes back; otherwise the
     demand's page, or the page again with the refused form and why."""
 
-    def post(self, request, pk: int, action: str):
-        demand = get_object_or_404(demand_detail(user=request.user), pk=pk)
-        form = ACTION_FORMS[action](request.POST, auto_id=f"id_{action}_%s")
-        if form.is_valid():
-            try:
-                ACTIONS[action](
-                    demand=demand,
-                    by=request.user,
-                    base_url=request_base_url(request),
-                    **form.cleaned_data,
-                )
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            except PermissionDenied as exc:
-                if not _is_htmx(request):
-                    raise
-                return self.row(request, demand, errors=[str(exc)])
-            else:
-                return self.done(request, demand, action)
-        if _is_htmx(request):
-            return self.row(request, demand, errors=[e for es in form.errors.values() for e in es])
-        demand = demand_detail(user=request.user).get(pk=demand.pk)
+    htmx_template = "services/demand_row.html"
+    errors_on_form = True
+    denied_in_row = True
+
+    def get_queryset(self):
+        return demand_detail(user=self.request.user)
+
+    def get_form(self):
+        action = self.kwargs["action"]
+        return ACTION_FORMS[action](self.request.POST, auto_id=f"id_{action}_%s")
+
+    def perform(self, demand, form):
+        ACTIONS[self.kwargs["action"]](
+            demand=demand,
+            by=self.request.user,
+            base_url=request_base_url(self.request),
+            **form.cleaned_data,
+        )
+
+    def get_success_message(self, result) -> str:
+        return _("%(action)s: done for “%(title)s”.") % {
+            "action": ACTION_LABELS[self.kwargs["action"]],
+            "title": self.object.title,
+        }
+
+    def get_fallback_url(self):
+        return self.object.get_absolute_url()
+
+    def form_invalid(self, form):
+        if is_htmx(self.request):
+            return self.row_response(form_error_list(form))
+        action, request = self.kwargs["action"], self.request
+        demand = demand_detail(user=request.user).get(pk=self.object.pk)
         context = demand_page_context(request, demand, bound=(action, form))
         if not any(item["name"] == action for item in context["action_forms"]):
             # The step is no longer offered (the demand moved on): say why above the page.
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
+            for error in form_error_list(form):
+                messages.error(request, error)
         return render(request, "services/demand_detail.html", context, status=400)
 
-    def done(self, request, demand: Demand, action: str):
-        if _is_htmx(request):
-            return self.row(request, demand)
-        messages.success(
-            request,
-            _("%(action)s: done for “%(title)s”.")
-            % {"action": ACTION_LABELS[action], "title": demand.title},
-        )
-        return redirect_back(request, demand.get_absolute_url())
-
-    def row(self, request, demand: Demand, errors=()):
-        fresh = demand_list(user=request.user).filter(pk=demand.pk).first()
+    def row_response(self, errors=()):
+        if not is_htmx(self.request):
+            return None
+        fresh = demand_list(user=self.request.user).filter(pk=self.object.pk).first()
         if fresh is None:
             raise Http404
         return render(
-            request,
-            "services/demand_row.html",
+            self.request,
+            self.htmx_template,
             {
-                "demand": _decorate(fresh, request.user),
+                "demand": _decorate(fresh, self.request.user),
                 "row_errors": list(errors),
-                "next_url": request.POST.get("next", ""),
+                "next_url": self.request.POST.get("next", ""),
             },
         )
 
 
-class DemandAttachmentAddView(DemandAccessMixin, View):
-    def post(self, request, pk: int):
-        demand = get_object_or_404(demand_list(user=request.user), pk=pk)
-        form = AttachmentsForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                added = demand_attachments_add(
-                    demand=demand, by=request.user, files=form.cleaned_data["attachments"]
-                )
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.success(request, _("%(count)d file(s) attached.") % {"count": len(added)})
-                return redirect(demand)
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(demand)
+class DemandAttachmentAddView(DemandAccessMixin, ActionView):
+    form_class = AttachmentsForm
+    errors_on_form = True
+    one_error_message = False
+    follow_next = False
+
+    def get_queryset(self):
+        return demand_list(user=self.request.user)
+
+    def get_form(self):
+        return AttachmentsForm(self.request.POST, self.request.FILES)
+
+    def perform(self, demand, form):
+        return demand_attachments_add(
+            demand=demand, by=self.request.user, files=form.cleaned_data["attachments"]
+        )
+
+    def get_success_message(self, added) -> str:
+        return _("%(count)d file(s) attached.") % {"count": len(added)}
 
 
 class DemandAttachmentView(DemandAccessMixin, View):
@@ -469,9 +451,10 @@ class CampaignDetailView(DemandAccessMixin, DetailView):
         return context
 
 
-class CampaignFormView(StaffOnlyMixin, FormView):
+class CampaignFormView(StaffOnlyMixin, ActionFormMixin, FormView):
     template_name = "services/campaign_form.html"
     form_class = DemandCampaignForm
+    success_message = gettext_lazy("Collection “%(title)s” was saved.")
     campaign: DemandCampaign | None = None
 
     def get_form_kwargs(self):
@@ -480,24 +463,15 @@ class CampaignFormView(StaffOnlyMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "campaign": self.campaign}
 
-    def form_valid(self, form):
-        try:
-            if self.campaign is None:
-                campaign = campaign_create(by=self.request.user, data=form.campaign_fields())
-            else:
-                campaign = campaign_update(
-                    campaign=self.campaign, by=self.request.user, data=form.campaign_fields()
-                )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, _("Collection “%(title)s” was saved.") % {"title": campaign.title}
+    def perform(self, form):
+        if self.campaign is None:
+            return campaign_create(by=self.request.user, data=form.campaign_fields())
+        return campaign_update(
+            campaign=self.campaign, by=self.request.user, data=form.campaign_fields()
         )
-        return redirect(campaign)
 
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    def get_message_data(self, campaign):
+        return {"title": campaign.title}
 
 
 class CampaignUpdateView(CampaignFormView):
@@ -507,11 +481,12 @@ class CampaignUpdateView(CampaignFormView):
         return super().dispatch(request, *args, **kwargs)
 
 
-class DemandDeadlinesView(StaffOnlyMixin, FormView):
+class DemandDeadlinesView(StaffOnlyMixin, ActionFormMixin, FormView):
     """Days to resolve per category, from which an assignment's due date follows."""
 
     template_name = "services/demand_deadlines.html"
     form_class = DemandDeadlinesForm
+    success_message = gettext_lazy("The deadlines were saved.")
 
     def get_form_kwargs(self):
         current = dict(DemandDeadline.objects.values_list("category", "due_days"))
@@ -522,14 +497,8 @@ class DemandDeadlinesView(StaffOnlyMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "default_days": DEFAULT_DUE_DAYS}
 
-    def form_valid(self, form):
-        try:
-            demand_deadlines_set(by=self.request.user, days=form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The deadlines were saved."))
-        return redirect("services:demand-deadlines")
+    def perform(self, form):
+        demand_deadlines_set(by=self.request.user, days=form.cleaned_data)
 
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    def get_success_url(self, result=None):
+        return reverse("services:demand-deadlines")

@@ -7,17 +7,22 @@ same forms post normally and come back to the page with a message.
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
-from portal.core.actions_views import error_text, redirect_back
-from portal.core.forms import apply_validation_error
+from portal.core.actions_views import (
+    ActionFormMixin,
+    ActionView,
+    error_list,
+    form_error_list,
+    is_htmx,
+)
 from portal.core.history import history_entries
 from portal.core.mail import request_base_url
 from portal.core.mixins import FilteredListMixin
@@ -60,10 +65,6 @@ from ..selectors.projects import (
     project_status_counts,
     project_timeline,
 )
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _suggestions(project) -> list | None:
@@ -224,32 +225,29 @@ class ProjectDetailView(LoginRequiredMixin, View):
         return render_project(request, _project_for(request, pk))
 
 
-class ProjectFormPost(LoginRequiredMixin, View):
+class ProjectFormPost(LoginRequiredMixin, ActionView):
     """A form of the project's page: POST only; a refusal shows the page again with the form's errors."""
 
-    form_class = None
     form_name = ""
+    errors_on_form = True
 
-    def get_form(self, project):
+    def get_queryset(self):
+        return project_detail(user=self.request.user)
+
+    def get_form(self):
         if self.form_class is TransitionForm:
-            return TransitionForm(self.request.POST, project=project)
+            return TransitionForm(self.request.POST, project=self.object)
         return self.form_class(self.request.POST)
 
     def perform(self, project, form) -> str:
+        """Call the action and return the success message."""
         raise NotImplementedError
 
-    def post(self, request, pk):
-        project = _project_for(request, pk)
-        form = self.get_form(project)
-        if form.is_valid():
-            try:
-                text = self.perform(project, form)
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.success(request, text)
-                return redirect_back(request, project.get_absolute_url())
-        return render_project(request, project, status=400, **{self.form_name: form})
+    def get_success_message(self, text) -> str:
+        return text
+
+    def form_invalid(self, form):
+        return render_project(self.request, self.object, status=400, **{self.form_name: form})
 
 
 class ProjectTransitionView(ProjectFormPost):
@@ -258,20 +256,20 @@ class ProjectTransitionView(ProjectFormPost):
     form_class = TransitionForm
     form_name = "transition_form"
 
-    def post(self, request, pk):
-        if not _is_htmx(request):
-            return super().post(request, pk)
-        project = _project_for(request, pk)
-        form = self.get_form(project)
-        error = ""
-        if form.is_valid():
-            try:
-                self.perform(project, form)
-            except ValidationError as exc:
-                error = error_text(exc)
-        else:
-            error = " ".join(m for ms in form.errors.values() for m in ms)
-        return project_row(request, pk, error=error)
+    def row_response(self, errors=()):
+        if not is_htmx(self.request):
+            return None
+        return project_row(self.request, self.object.pk, error=" ".join(errors))
+
+    def refused(self, form, exc):
+        if is_htmx(self.request):
+            return self.fail(error_list(exc))
+        return super().refused(form, exc)
+
+    def form_invalid(self, form):
+        if is_htmx(self.request):
+            return self.fail(form_error_list(form))
+        return super().form_invalid(form)
 
     def perform(self, project, form) -> str:
         project = actions.project_transition(
@@ -337,19 +335,24 @@ class MilestoneAddView(ProjectFormPost):
         return _("Milestone “%(title)s” was added.") % {"title": milestone.title}
 
 
-class MilestoneDoneView(LoginRequiredMixin, View):
-    def post(self, request, pk, milestone_pk):
-        project = _project_for(request, pk)
-        milestone = get_object_or_404(ProjectMilestone, pk=milestone_pk, project=project)
-        try:
-            actions.milestone_done(milestone=milestone, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(
-                request, _("Milestone “%(title)s” is done.") % {"title": milestone.title}
-            )
-        return redirect(project)
+class MilestoneDoneView(LoginRequiredMixin, ActionView):
+    success_message = gettext_lazy("Milestone “%(title)s” is done.")
+    follow_next = False
+
+    def get_object(self):
+        self.project = _project_for(self.request, self.kwargs["pk"])
+        return get_object_or_404(
+            ProjectMilestone, pk=self.kwargs["milestone_pk"], project=self.project
+        )
+
+    def perform(self, milestone, form):
+        actions.milestone_done(milestone=milestone, by=self.request.user)
+
+    def get_message_data(self, result):
+        return {"title": self.object.title}
+
+    def get_fallback_url(self):
+        return self.project
 
 
 class ProjectClaimView(ProjectFormPost):
@@ -404,8 +407,9 @@ class ProjectResourceRequestView(ProjectFormPost):
         }
 
 
-class ProjectCreateView(LoginRequiredMixin, View):
+class ProjectCreateView(LoginRequiredMixin, ActionFormMixin, View):
     template_name = "services/project_form.html"
+    success_message = gettext_lazy("Project %(title)s was published.")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not can_create_projects(request.user):
@@ -423,32 +427,34 @@ class ProjectCreateView(LoginRequiredMixin, View):
 
     def post(self, request):
         form = ProjectCreateForm(request.POST, user=request.user)
-        formset = MilestoneFormSet(request.POST, prefix="milestones")
-        if form.is_valid() and formset.is_valid():
-            try:
-                project = actions.project_create(
-                    by=request.user,
-                    data=form.project_fields(),
-                    milestones=milestones_from(formset),
-                    open_now=form.cleaned_data["open_now"],
-                    base_url=request_base_url(request),
-                )
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.success(
-                    request, _("Project %(title)s was published.") % {"title": project.title}
-                )
-                return redirect(project)
-        return self.show(form, formset, status=400)
+        self.formset = MilestoneFormSet(request.POST, prefix="milestones")
+        if form.is_valid() and self.formset.is_valid():
+            return self.form_valid(form)
+        return self.form_invalid(form)
+
+    def perform(self, form):
+        return actions.project_create(
+            by=self.request.user,
+            data=form.project_fields(),
+            milestones=milestones_from(self.formset),
+            open_now=form.cleaned_data["open_now"],
+            base_url=request_base_url(self.request),
+        )
+
+    def get_message_data(self, project):
+        return {"title": project.title}
+
+    def form_invalid(self, form):
+        return self.show(form, self.formset, status=400)
 
     def show(self, form, formset, status=200):
         context = {"form": form, "milestones": formset, "project": None}
         return render(self.request, self.template_name, context, status=status)
 
 
-class ProjectUpdateView(LoginRequiredMixin, View):
+class ProjectUpdateView(LoginRequiredMixin, ActionFormMixin, View):
     template_name = "services/project_form.html"
+    success_message = gettext_lazy("Project %(title)s was saved.")
 
     def get_project(self):
         project = _project_for(self.request, self.kwargs["pk"])
@@ -461,19 +467,21 @@ class ProjectUpdateView(LoginRequiredMixin, View):
         return self.show(ProjectForm(user=request.user, instance=project), project)
 
     def post(self, request, pk):
-        project = self.get_project()
-        form = ProjectForm(request.POST, user=request.user, instance=project)
-        if form.is_valid():
-            try:
-                actions.project_update(project=project, by=request.user, data=form.project_fields())
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.success(
-                    request, _("Project %(title)s was saved.") % {"title": project.title}
-                )
-                return redirect(project)
-        return self.show(form, project, status=400)
+        self.project = self.get_project()
+        form = ProjectForm(request.POST, user=request.user, instance=self.project)
+        return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
+
+    def perform(self, form):
+        actions.project_update(
+            project=self.project, by=self.request.user, data=form.project_fields()
+        )
+        return self.project
+
+    def get_message_data(self, project):
+        return {"title": project.title}
+
+    def form_invalid(self, form):
+        return self.show(form, self.project, status=400)
 
     def show(self, form, project, status=200):
         context = {"form": form, "milestones": None, "project": project}
@@ -484,10 +492,11 @@ def _demand_for(request, pk) -> Demand:
     return get_object_or_404(Demand.objects.select_related("region", "unit", "project"), pk=pk)
 
 
-class ProjectFromDemandView(LoginRequiredMixin, View):
+class ProjectFromDemandView(LoginRequiredMixin, ActionFormMixin, View):
     """Turn a demand into a joint project: district staff and the secretary of the demand's street."""
 
     template_name = "services/project_from_demand.html"
+    success_message = gettext_lazy("The demand became the project %(title)s.")
 
     def get_demand(self) -> Demand:
         demand = get_object_or_404(
@@ -507,28 +516,25 @@ class ProjectFromDemandView(LoginRequiredMixin, View):
         return self.show(demand, FromDemandForm(user=request.user, demand=demand))
 
     def post(self, request, pk):
-        demand = self.get_demand()
-        form = FromDemandForm(request.POST, user=request.user, demand=demand)
-        if form.is_valid():
-            data = form.project_fields()
-            try:
-                project = actions.project_from_demand(
-                    demand=demand,
-                    by=request.user,
-                    data=data,
-                    add_demand_unit=form.cleaned_data.get("add_demand_unit", False),
-                    open_now=form.cleaned_data["open_now"],
-                    base_url=request_base_url(request),
-                )
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("The demand became the project %(title)s.") % {"title": project.title},
-                )
-                return redirect(project)
-        return self.show(demand, form, status=400)
+        self.demand = self.get_demand()
+        form = FromDemandForm(request.POST, user=request.user, demand=self.demand)
+        return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
+
+    def perform(self, form):
+        return actions.project_from_demand(
+            demand=self.demand,
+            by=self.request.user,
+            data=form.project_fields(),
+            add_demand_unit=form.cleaned_data.get("add_demand_unit", False),
+            open_now=form.cleaned_data["open_now"],
+            base_url=request_base_url(self.request),
+        )
+
+    def get_message_data(self, project):
+        return {"title": project.title}
+
+    def form_invalid(self, form):
+        return self.show(self.demand, form, status=400)
 
     def show(self, demand, form, status=200):
         context = {"demand": demand, "form": form}

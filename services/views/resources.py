@@ -1,14 +1,11 @@
 """Pages of resource offers (资源清单): the list anyone signed in browses, an offer's page, and their management."""
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views import View
+from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from portal.core.forms import apply_validation_error
+from portal.core.actions_views import ActionFormMixin, ActionView
 from portal.core.history import history_entries
 from portal.core.mixins import FilteredListMixin
 from portal.core.scoping import CHANGE
@@ -67,28 +64,29 @@ class ResourceOffererMixin(LoginRequiredMixin, UserPassesTestMixin):
         return can_offer_resources(self.request.user)
 
 
-class ResourceOfferCreateView(ResourceOffererMixin, CreateView):
+class ResourceOfferCreateView(ResourceOffererMixin, ActionFormMixin, CreateView):
     model = ResourceOffer
     form_class = ResourceOfferForm
     template_name = "services/resource_form.html"
+    success_message = gettext_lazy("Offer %(title)s was published.")
+    invalid_status = 200  # as CreateView answers a refused form
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def form_valid(self, form):
-        try:
-            offer = resource_offer_create(by=self.request.user, data=form.offer_fields())
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Offer %(title)s was published.") % {"title": offer.title})
-        return redirect(offer)
+    def perform(self, form):
+        return resource_offer_create(by=self.request.user, data=form.offer_fields())
+
+    def get_message_data(self, offer):
+        return {"title": offer.title}
 
 
-class ResourceOfferUpdateView(ResourceOffererMixin, UpdateView):
+class ResourceOfferUpdateView(ResourceOffererMixin, ActionFormMixin, UpdateView):
     form_class = ResourceOfferForm
     template_name = "services/resource_form.html"
     context_object_name = "offer"
+    success_message = gettext_lazy("Offer %(title)s was saved.")
+    invalid_status = 200  # as UpdateView answers a refused form
 
     def get_queryset(self):
         return ResourceOffer.objects.restrict(self.request.user, CHANGE)
@@ -96,34 +94,32 @@ class ResourceOfferUpdateView(ResourceOffererMixin, UpdateView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def form_valid(self, form):
-        offer = ResourceOffer.objects.get(pk=self.object.pk)
-        try:
-            offer = resource_offer_update(
-                offer=offer, by=self.request.user, data=form.offer_fields()
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Offer %(title)s was saved.") % {"title": offer.title})
-        return redirect(offer)
+    def perform(self, form):
+        return resource_offer_update(
+            offer=ResourceOffer.objects.get(pk=self.object.pk),
+            by=self.request.user,
+            data=form.offer_fields(),
+        )
+
+    def get_message_data(self, offer):
+        return {"title": offer.title}
 
 
-class ResourceOfferActiveView(ResourceOffererMixin, View):
+class ResourceOfferActiveView(ResourceOffererMixin, ActionView):
     """Withdraw an offer (it stays in the records) or restore it; POST only."""
 
     action = None
+    follow_next = False
 
-    def post(self, request, pk):
-        offer = get_object_or_404(ResourceOffer.objects.restrict(request.user, CHANGE), pk=pk)
-        try:
-            self.action(offer=offer, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+    def get_queryset(self):
+        return ResourceOffer.objects.restrict(self.request.user, CHANGE)
+
+    def perform(self, offer, form):
+        self.action(offer=offer, by=self.request.user)
+
+    def get_success_message(self, result) -> str:
+        if self.action is resource_offer_withdraw:
+            text = _("Offer %(title)s was withdrawn; it stays in the records.")
         else:
-            if self.action is resource_offer_withdraw:
-                text = _("Offer %(title)s was withdrawn; it stays in the records.")
-            else:
-                text = _("Offer %(title)s is offered again.")
-            messages.success(request, text % {"title": offer.title})
-        return redirect(offer)
+            text = _("Offer %(title)s is offered again.")
+        return text % {"title": self.object.title}

@@ -3,15 +3,15 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
-from portal.core.forms import apply_validation_error
+from portal.core.actions_views import ActionFormMixin, ActionView
 from portal.core.history import history_entries
 from portal.core.mixins import DistrictStaffRequiredMixin, FilteredListMixin
 from portal.core.scoping import CHANGE
@@ -97,10 +97,12 @@ class StationManagerMixin(UserPassesTestMixin):
         return can_manage_stations(self.request.user)
 
 
-class StationCreateView(StationManagerMixin, CreateView):
+class StationCreateView(StationManagerMixin, ActionFormMixin, CreateView):
     model = ServiceStation
     form_class = StationForm
     template_name = "services/station_form.html"
+    success_message = gettext_lazy("Station %(name)s was created.")
+    invalid_status = 200  # as CreateView answers a refused form
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -109,24 +111,21 @@ class StationCreateView(StationManagerMixin, CreateView):
         user = self.request.user
         return {"region": user.region_id} if user.is_street_secretary else {}
 
-    def form_valid(self, form):
-        try:
-            station = station_create(
-                by=self.request.user,
-                services=form.cleaned_data["services"],
-                **form.station_fields(),
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Station %(name)s was created.") % {"name": station.name})
-        return redirect(station)
+    def perform(self, form):
+        return station_create(
+            by=self.request.user, services=form.cleaned_data["services"], **form.station_fields()
+        )
+
+    def get_message_data(self, station):
+        return {"name": station.name}
 
 
-class StationUpdateView(StationManagerMixin, UpdateView):
+class StationUpdateView(StationManagerMixin, ActionFormMixin, UpdateView):
     form_class = StationForm
     template_name = "services/station_form.html"
     context_object_name = "station"
+    success_message = gettext_lazy("Station %(name)s was saved.")
+    invalid_status = 200  # as UpdateView answers a refused form
 
     def get_queryset(self):
         return ServiceStation.objects.restrict(self.request.user, CHANGE)
@@ -134,27 +133,25 @@ class StationUpdateView(StationManagerMixin, UpdateView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def form_valid(self, form):
-        station = ServiceStation.objects.get(pk=self.object.pk)
-        try:
-            station = station_update(
-                station=station,
-                by=self.request.user,
-                services=form.cleaned_data["services"],
-                **form.station_fields(),
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Station %(name)s was saved.") % {"name": station.name})
-        return redirect(station)
+    def perform(self, form):
+        return station_update(
+            station=ServiceStation.objects.get(pk=self.object.pk),
+            by=self.request.user,
+            services=form.cleaned_data["services"],
+            **form.station_fields(),
+        )
+
+    def get_message_data(self, station):
+        return {"name": station.name}
 
 
-class StationCloseView(StationManagerMixin, FormView):
+class StationCloseView(StationManagerMixin, ActionFormMixin, FormView):
     """Close a station (it stays in the records); GET asks for the day, POST closes."""
 
     form_class = StationCloseForm
     template_name = "services/station_close.html"
+    success_message = gettext_lazy("Station %(name)s is closed; it stays in the records.")
+    invalid_status = 200  # as FormView answers a refused form
 
     @cached_property
     def station(self) -> ServiceStation:
@@ -165,31 +162,28 @@ class StationCloseView(StationManagerMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "station": self.station}
 
-    def form_valid(self, form):
-        try:
-            station_close(
-                station=self.station, by=self.request.user, closed_on=form.cleaned_data["closed_on"]
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Station %(name)s is closed; it stays in the records.") % {"name": self.station.name},
+    def perform(self, form):
+        station_close(
+            station=self.station, by=self.request.user, closed_on=form.cleaned_data["closed_on"]
         )
-        return redirect(self.station)
+        return self.station
+
+    def get_message_data(self, station):
+        return {"name": station.name}
 
 
-class StationReopenView(StationManagerMixin, View):
-    def post(self, request, pk):
-        station = get_object_or_404(ServiceStation.objects.restrict(request.user, CHANGE), pk=pk)
-        try:
-            station_reopen(station=station, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
-        else:
-            messages.success(request, _("Station %(name)s is open again.") % {"name": station.name})
-        return redirect(station)
+class StationReopenView(StationManagerMixin, ActionView):
+    success_message = gettext_lazy("Station %(name)s is open again.")
+    follow_next = False
+
+    def get_queryset(self):
+        return ServiceStation.objects.restrict(self.request.user, CHANGE)
+
+    def perform(self, station, form):
+        station_reopen(station=station, by=self.request.user)
+
+    def get_message_data(self, result):
+        return {"name": self.object.name}
 
 
 class ServiceCategoryListView(DistrictStaffRequiredMixin, ListView):
