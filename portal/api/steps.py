@@ -38,6 +38,7 @@ def step(
     before=None,
     request=_UNSET,
     parameters=None,
+    handler_errors=False,
     **action_kwargs,
 ):
     """Make `def name(self, request, obj, **data)` (no `obj` when `detail=False`) an API step.
@@ -46,6 +47,8 @@ def step(
     `output`: the answer's serializer (`many` for a list), sent with `status` (200 or 201).
     `before(self, request, obj)`: a check that runs before the body is validated.
     `request`: the body in the schema when it is not `input` (another media type).
+    `handler_errors`: leave the action's refusals to the API's exception handler, which keeps the
+    codes of a ValidationError (`unique` …) where `run_action()` answers `invalid`.
     The rest (`url_path`, `parser_classes` …) goes to DRF's `@action`.
     """
 
@@ -60,8 +63,11 @@ def step(
                 params = input(data=request.data, context=self.get_serializer_context())
                 params.is_valid(raise_exception=True)
                 data = dict(params.validated_data)
-            with refusals_as_api_errors():
+            if handler_errors:
                 result = method(self, request, *target, **data)
+            else:
+                with refusals_as_api_errors():
+                    result = method(self, request, *target, **data)
             return self.respond(result, output, status=status, many=many)
 
         endpoint = action(detail=detail, methods=list(methods), **action_kwargs)(endpoint)
