@@ -74,7 +74,7 @@ class HistoryActionMixin:
     """`GET …/{id}/history/`: who changed the record, when and what (district staff only)."""
 
     @extend_schema(responses=HistoryEntrySerializer(many=True), filters=False)
-    @action(detail=True, pagination_class=None, filterset_class=None)
+    @action(detail=True, pagination_class=None)
     def history(self, request, pk=None):
         if not request.user.is_authenticated:
             raise NotAuthenticated()
