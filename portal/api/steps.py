@@ -37,7 +37,6 @@ def step(
     methods=("post",),
     before=None,
     request=_UNSET,
-    parameters=None,
     handler_errors=False,
     **action_kwargs,
 ):
@@ -72,8 +71,6 @@ def step(
 
         endpoint = action(detail=detail, methods=list(methods), **action_kwargs)(endpoint)
         schema = {"request": input if request is _UNSET else request, "filters": False}
-        if parameters:
-            schema["parameters"] = parameters
         return write_schema(output, status=status, many=many, **schema)(endpoint)
 
     return decorate
