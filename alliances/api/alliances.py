@@ -16,13 +16,8 @@ from alliances.selectors.alliances import (
     alliance_tree,
 )
 from alliances.selectors.meetings import can_schedule
-from portal.api.openapi import ValidationErrorResponseSerializer
-from portal.api.viewsets import (
-    ExportMixin,
-    HistoryActionMixin,
-    ScopedModelViewSet,
-    run_action,
-)
+from portal.api.steps import step
+from portal.api.viewsets import ExportMixin, HistoryActionMixin, ScopedModelViewSet
 from portal.core.mail import absolute_url, request_base_url
 from portal.regions.models import Region
 
@@ -176,27 +171,17 @@ class AllianceViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
         return AllianceSerializer
 
     @extend_schema(responses=AllianceTreeNodeSerializer(many=True), filters=False)
-    @action(detail=True, pagination_class=None, filterset_class=None)
+    @action(detail=True, pagination_class=None)
     def tree(self, request, pk=None):
         """This alliance with the alliances nested inside it and the current member units of each."""
         alliance = self.get_object()
         with_members = request.user.is_authenticated
         return Response(alliance_tree(user=request.user, root=alliance, with_members=with_members))
 
-    @extend_schema(
-        request=AllianceEndSerializer,
-        responses={200: AllianceSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def end(self, request, pk=None):
+    def get_output_queryset(self):
+        return alliance_list(user=self.request.user)
+
+    @step(input=AllianceEndSerializer, output=AllianceSerializer)
+    def end(self, request, alliance, ended_on=None):
         """Dissolve the alliance: its current memberships end on `ended_on` (today by default)."""
-        alliance = self.get_object()
-        params = AllianceEndSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        alliance = run_action(
-            alliance_end, alliance=alliance, ended_on=params.validated_data.get("ended_on")
-        )
-        return Response(
-            AllianceSerializer(alliance_list(user=request.user).get(pk=alliance.pk)).data
-        )
+        return alliance_end(alliance=alliance, ended_on=ended_on)

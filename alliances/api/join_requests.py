@@ -2,11 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
-from rest_framework.response import Response
 
 from alliances.actions.join_requests import (
     join_request_accept,
@@ -18,7 +15,7 @@ from alliances.filters import JoinRequestFilterSet
 from alliances.models import Alliance, JoinRequest
 from alliances.selectors.join_requests import join_request_list
 from members.models import MemberUnit
-from portal.api.openapi import ValidationErrorResponseSerializer
+from portal.api.steps import step, write_schema
 from portal.api.viewsets import (
     HistoryActionMixin,
     ScopedViewSetMixin,
@@ -127,10 +124,7 @@ class JoinRequestViewSet(
             return obj.can_be_withdrawn_by(user)
         return super().can_change(user, obj)
 
-    @extend_schema(
-        request=JoinRequestCreateSerializer,
-        responses={201: JoinRequestSerializer, 400: ValidationErrorResponseSerializer},
-    )
+    @write_schema(JoinRequestSerializer, status=201, request=JoinRequestCreateSerializer)
     def create(self, request, *args, **kwargs):
         """Ask to join an alliance: a unit contact for their own unit; district staff name the `unit`."""
         params = self.get_serializer(data=request.data)
@@ -143,56 +137,26 @@ class JoinRequestViewSet(
             message=params.validated_data.get("message", ""),
             base_url=request_base_url(request),
         )
-        return Response(self._out(join_request), status=status.HTTP_201_CREATED)
+        return self.respond(join_request, JoinRequestSerializer, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        request=None,
-        responses={200: JoinRequestSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def accept(self, request, pk=None):
+    def get_output_queryset(self):
+        return join_request_list(user=self.request.user)
+
+    @step(output=JoinRequestSerializer)
+    def accept(self, request, join_request):
         """Accept the pending request: the unit becomes a member (role `member`)."""
-        join_request = run_action(
-            join_request_accept,
-            request=self.get_object(),
-            by=request.user,
-            base_url=request_base_url(request),
+        return join_request_accept(
+            request=join_request, by=request.user, base_url=request_base_url(request)
         )
-        return Response(self._out(join_request))
 
-    @extend_schema(
-        request=JoinRequestDeclineSerializer,
-        responses={200: JoinRequestSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def decline(self, request, pk=None):
+    @step(input=JoinRequestDeclineSerializer, output=JoinRequestSerializer)
+    def decline(self, request, join_request, reason):
         """Decline the pending request with a `reason`, mailed to the unit's contacts."""
-        join_request = self.get_object()
-        params = JoinRequestDeclineSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        join_request = run_action(
-            join_request_decline,
-            request=join_request,
-            by=request.user,
-            reason=params.validated_data["reason"],
-            base_url=request_base_url(request),
+        return join_request_decline(
+            request=join_request, by=request.user, reason=reason, base_url=request_base_url(request)
         )
-        return Response(self._out(join_request))
 
-    @extend_schema(
-        request=None,
-        responses={200: JoinRequestSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def withdraw(self, request, pk=None):
+    @step(output=JoinRequestSerializer)
+    def withdraw(self, request, join_request):
         """The unit that asked takes its pending request back."""
-        join_request = run_action(join_request_withdraw, request=self.get_object(), by=request.user)
-        return Response(self._out(join_request))
-
-    def _out(self, join_request: JoinRequest) -> dict:
-        return JoinRequestSerializer(
-            join_request_list(user=self.request.user).get(pk=join_request.pk)
-        ).data
+        return join_request_withdraw(request=join_request, by=request.user)

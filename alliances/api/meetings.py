@@ -22,8 +22,8 @@ from alliances.selectors.meetings import (
 from alliances.views.meetings import attendance_export
 from members.models import MemberUnit
 from portal.api.fields import PageUrlField
-from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.renderers import ICS, XLSX, IcsRenderer, XlsxRenderer
+from portal.api.steps import WRITE_ERRORS, step, write_schema
 from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet, run_action
 from portal.core.mail import absolute_url, request_base_url
 from portal.core.masking import mask_email
@@ -234,14 +234,10 @@ class MeetingViewSet(HistoryActionMixin, ScopedModelViewSet):
             return True  # the action checks that the caller's unit is invited
         return can_manage(user, obj)
 
-    def _out(self, meeting: Meeting, code=status.HTTP_200_OK) -> Response:
-        meeting = meeting_list(self.request.user).get(pk=meeting.pk)
-        return Response(self.get_serializer(meeting).data, status=code)
+    def get_output_queryset(self):
+        return meeting_list(self.request.user)
 
-    @extend_schema(
-        request=MeetingCreateSerializer,
-        responses={201: MeetingSerializer, 400: ValidationErrorResponseSerializer},
-    )
+    @write_schema(MeetingSerializer, status=201, request=MeetingCreateSerializer)
     def create(self, request, *args, **kwargs):
         """Schedule a meeting; invitations are mailed with an .ics file."""
         params = MeetingCreateSerializer(data=request.data)
@@ -255,12 +251,9 @@ class MeetingViewSet(HistoryActionMixin, ScopedModelViewSet):
             base_url=request_base_url(request),
             **data,
         )
-        return self._out(meeting, status.HTTP_201_CREATED)
+        return self.respond(meeting, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        request=MeetingUpdateSerializer,
-        responses={200: MeetingSerializer, 400: ValidationErrorResponseSerializer},
-    )
+    @write_schema(MeetingSerializer, request=MeetingUpdateSerializer)
     def update(self, request, *args, **kwargs):
         """Change or reschedule; invitees are mailed an updated .ics (same UID, higher SEQUENCE)."""
         meeting = self.get_object()
@@ -273,35 +266,19 @@ class MeetingViewSet(HistoryActionMixin, ScopedModelViewSet):
             base_url=request_base_url(request),
             **params.validated_data,
         )
-        return self._out(meeting)
+        return self.respond(meeting)
 
-    @extend_schema(
-        request=MeetingUpdateSerializer,
-        responses={200: MeetingSerializer, 400: ValidationErrorResponseSerializer},
-    )
+    @write_schema(MeetingSerializer, request=MeetingUpdateSerializer)
     def partial_update(self, request, *args, **kwargs):
         """Change some fields; invitees are told as for a full update."""
         return self.update(request, *args, partial=True, **kwargs)
 
-    @extend_schema(
-        request=CancelSerializer,
-        responses={200: MeetingSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def cancel(self, request, pk=None):
+    @step(input=CancelSerializer, output=MeetingSerializer)
+    def cancel(self, request, meeting, reason):
         """Cancel the meeting; invitees get a METHOD:CANCEL .ics at once."""
-        meeting = self.get_object()
-        params = CancelSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        meeting = run_action(
-            actions.meeting_cancel,
-            meeting=meeting,
-            by=request.user,
-            reason=params.validated_data["reason"],
-            base_url=request_base_url(request),
+        return actions.meeting_cancel(
+            meeting=meeting, by=request.user, reason=reason, base_url=request_base_url(request)
         )
-        return self._out(meeting)
 
     @extend_schema(
         methods=["GET"], responses=InvitationSerializer(many=True), filters=False, request=None
@@ -309,10 +286,10 @@ class MeetingViewSet(HistoryActionMixin, ScopedModelViewSet):
     @extend_schema(
         methods=["POST"],
         request=InvitationAddSerializer,
-        responses={201: InvitationSerializer, 400: ValidationErrorResponseSerializer},
+        responses={201: InvitationSerializer, **WRITE_ERRORS},
         filters=False,
     )
-    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def invitations(self, request, pk=None):
         """GET: who is invited, their answers and attendance. POST: invite a `unit` or a guest."""
         meeting = self.get_object()
@@ -333,88 +310,47 @@ class MeetingViewSet(HistoryActionMixin, ScopedModelViewSet):
         )
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        request=RsvpSerializer,
-        responses={200: InvitationSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def rsvp(self, request, pk=None):
+    @step(input=RsvpSerializer, output=InvitationSerializer)
+    def rsvp(self, request, meeting, rsvp, attending_count=None):
         """Accept (with `attending_count`) or decline for the caller's unit."""
-        meeting = self.get_object()
-        params = RsvpSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
         invitation = None
         if request.user.unit_id:
             invitation = meeting.invitations.filter(unit_id=request.user.unit_id).first()
         if invitation is None:
             raise PermissionDenied(_("Your unit is not invited to this meeting."))
-        invitation = run_action(
-            actions.invitation_rsvp,
-            invitation=invitation,
-            by=request.user,
-            rsvp=params.validated_data["rsvp"],
-            attending_count=params.validated_data.get("attending_count"),
+        return actions.invitation_rsvp(
+            invitation=invitation, by=request.user, rsvp=rsvp, attending_count=attending_count
         )
-        return Response(InvitationSerializer(invitation).data)
 
-    @extend_schema(
-        request=CheckInSerializer,
-        responses={200: InvitationSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
+    @step(
+        input=CheckInSerializer,
+        output=InvitationSerializer,
+        detail=False,
+        url_path="check-in",
+        filterset_class=None,
     )
-    @action(detail=False, methods=["post"], url_path="check-in", filterset_class=None)
-    def check_in(self, request):
+    def check_in(self, request, token):
         """Check in the caller's unit with the meeting's QR `token`, during the meeting window."""
-        params = CheckInSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        invitation = run_action(
-            actions.meeting_check_in, token=params.validated_data["token"], user=request.user
-        )
-        return Response(InvitationSerializer(invitation).data)
+        return actions.meeting_check_in(token=token, user=request.user)
 
-    @extend_schema(
-        request=AttendanceSerializer,
-        responses={200: InvitationSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def attendance(self, request, pk=None):
+    @step(input=AttendanceSerializer, output=InvitationSerializer)
+    def attendance(self, request, meeting, invitation, attended):
         """Mark one invitation attended or not, by hand."""
-        meeting = self.get_object()
-        params = AttendanceSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        invitation = meeting.invitations.filter(pk=params.validated_data["invitation"]).first()
-        if invitation is None:
+        invited = meeting.invitations.filter(pk=invitation).first()
+        if invited is None:
             raise ValidationError({"invitation": [_("This is not an invitation to this meeting.")]})
-        invitation = run_action(
-            actions.attendance_mark,
-            invitation=invitation,
-            by=request.user,
-            attended=params.validated_data["attended"],
-        )
-        return Response(InvitationSerializer(invitation).data)
+        return actions.attendance_mark(invitation=invited, by=request.user, attended=attended)
 
-    @extend_schema(
-        request=MinutesSerializer,
-        responses={200: MeetingSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def minutes(self, request, pk=None):
+    @step(input=MinutesSerializer, output=MeetingSerializer)
+    def minutes(self, request, meeting, minutes, decisions, attended=None):
         """Record the minutes and decisions (and optionally attendance) and mark the meeting held."""
-        meeting = self.get_object()
-        params = MinutesSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        meeting = run_action(
-            actions.meeting_record_minutes,
+        return actions.meeting_record_minutes(
             meeting=meeting,
             by=request.user,
-            minutes=params.validated_data["minutes"],
-            decisions=params.validated_data["decisions"],
-            attended=params.validated_data.get("attended"),
+            minutes=minutes,
+            decisions=decisions,
+            attended=attended,
         )
-        return self._out(meeting)
 
     @extend_schema(
         responses={
@@ -442,7 +378,6 @@ class MeetingViewSet(HistoryActionMixin, ScopedModelViewSet):
         detail=True,
         renderer_classes=[XlsxRenderer, JSONRenderer],
         pagination_class=None,
-        filterset_class=None,
     )
     def export(self, request, pk=None):
         """The attendance list (with the minutes) as XLSX; for those who run the meeting."""
@@ -460,7 +395,6 @@ class MeetingViewSet(HistoryActionMixin, ScopedModelViewSet):
         detail=True,
         renderer_classes=[IcsRenderer, JSONRenderer],
         pagination_class=None,
-        filterset_class=None,
     )
     def ics(self, request, pk=None):
         """The meeting as an iCalendar file (same UID and SEQUENCE as the mailed ones)."""

@@ -1,16 +1,13 @@
 """API of memberships: units in alliances, joining and leaving."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
-from rest_framework.decorators import action
-from rest_framework.response import Response
+from rest_framework import serializers
 
 from alliances.actions.memberships import membership_add, membership_end, membership_leave
 from alliances.filters import MembershipFilterSet
 from alliances.models import Membership
 from alliances.selectors.memberships import membership_list
-from portal.api.openapi import ValidationErrorResponseSerializer
+from portal.api.steps import step
 from portal.api.viewsets import (
     HistoryActionMixin,
     ScopedModelViewSet,
@@ -86,31 +83,12 @@ class MembershipViewSet(HistoryActionMixin, ScopedModelViewSet):
             note=data.get("note", ""),
         )
 
-    @extend_schema(
-        request=MembershipEndSerializer,
-        responses={200: MembershipSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def end(self, request, pk=None):
+    @step(input=MembershipEndSerializer, output=MembershipSerializer)
+    def end(self, request, membership, left_on=None):
         """End the membership on `left_on` (today by default)."""
-        membership = self.get_object()
-        params = MembershipEndSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        membership = run_action(
-            membership_end,
-            membership=membership,
-            left_on=params.validated_data.get("left_on"),
-        )
-        return Response(MembershipSerializer(membership).data, status=status.HTTP_200_OK)
+        return membership_end(membership=membership, left_on=left_on)
 
-    @extend_schema(
-        request=None,
-        responses={200: MembershipSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def leave(self, request, pk=None):
+    @step(output=MembershipSerializer)
+    def leave(self, request, membership):
         """A unit contact ends their own unit's membership today (the lead unit cannot leave)."""
-        membership = run_action(membership_leave, membership=self.get_object(), by=request.user)
-        return Response(MembershipSerializer(membership).data)
+        return membership_leave(membership=membership, by=request.user)

@@ -2,9 +2,7 @@
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
@@ -23,8 +21,8 @@ from members.actions.registrations import (
 from members.filters import RegistrationFilterSet
 from members.models import Registration
 from members.selectors import registration_detail, registration_list
-from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.permissions import ScopedPermission
+from portal.api.steps import step, write_schema
 from portal.api.viewsets import ExportMixin, ScopedViewSetMixin
 from portal.core.mail import request_base_url
 from portal.core.ratelimit import client_ip
@@ -159,9 +157,7 @@ class RegistrationViewSet(
             return RegistrationCreateSerializer
         return RegistrationSerializer
 
-    @extend_schema(
-        responses={201: RegistrationCreatedSerializer, 400: ValidationErrorResponseSerializer}
-    )
+    @write_schema(RegistrationCreatedSerializer, status=201)
     def create(self, request, *args, **kwargs):
         """Register a unit; the contact receives a link to confirm the e-mail address."""
         serializer = self.get_serializer(data=request.data)
@@ -179,52 +175,35 @@ class RegistrationViewSet(
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(
-        request=RegistrationConfirmSerializer,
-        responses={200: RegistrationCreatedSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
+    def get_output_queryset(self):
+        # The confirmation answers the id and status it has: nothing to read again.
+        return None if self.action == "confirm" else registration_detail(user=self.request.user)
+
+    @step(
+        input=RegistrationConfirmSerializer,
+        output=RegistrationCreatedSerializer,
+        detail=False,
+        handler_errors=True,
+        filterset_class=None,
+        pagination_class=None,
     )
-    @action(detail=False, methods=["post"], filterset_class=None, pagination_class=None)
-    def confirm(self, request):
+    def confirm(self, request, token):
         """Confirm the contact's e-mail address with the token of the e-mailed link."""
-        params = RegistrationConfirmSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        registration = registration_confirm(
-            token=params.validated_data["token"], base_url=request_base_url(request)
-        )
-        return Response({"id": registration.pk, "status": registration.status})
+        return registration_confirm(token=token, base_url=request_base_url(request))
 
-    @extend_schema(
-        request=None,
-        responses={200: RegistrationSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def approve(self, request, pk=None):
+    @step(output=RegistrationSerializer, handler_errors=True)
+    def approve(self, request, registration):
         """Approve: create the unit and its contact's account (mailed a link to set a password)."""
-        registration = registration_approve(
-            registration=self.get_object(), by=request.user, base_url=request_base_url(request)
+        return registration_approve(
+            registration=registration, by=request.user, base_url=request_base_url(request)
         )
-        return Response(RegistrationSerializer(self._reload(registration)).data)
 
-    @extend_schema(
-        request=RegistrationRejectSerializer,
-        responses={200: RegistrationSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def reject(self, request, pk=None):
+    @step(input=RegistrationRejectSerializer, output=RegistrationSerializer, handler_errors=True)
+    def reject(self, request, registration, reason):
         """Reject with a reason, which is mailed to the contact."""
-        registration = self.get_object()
-        params = RegistrationRejectSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        registration = registration_reject(
+        return registration_reject(
             registration=registration,
             by=request.user,
-            reason=params.validated_data["reason"],
+            reason=reason,
             base_url=request_base_url(request),
         )
-        return Response(RegistrationSerializer(self._reload(registration)).data)
-
-    def _reload(self, registration: Registration) -> Registration:
-        return registration_detail(user=self.request.user).get(pk=registration.pk)

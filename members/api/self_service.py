@@ -1,7 +1,6 @@
 """API of a unit contact's own unit: its profile (changes go to review) and its contacts."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -15,7 +14,7 @@ from members.credit_code import CreditCodeValidator
 from members.models import MemberUnit
 from members.selectors import unit_contact_users, unit_pending_change
 from portal.accounts.models import User
-from portal.api.openapi import ValidationErrorResponseSerializer
+from portal.api.steps import write_schema
 from portal.core.validators import mobile_phone_validator
 
 from .unit_changes import UnitChangeSerializer
@@ -78,7 +77,7 @@ class MyUnitView(generics.RetrieveUpdateAPIView):
     def get_object(self):
         return MemberUnit.objects.get(pk=self.request.user.unit_id)
 
-    @extend_schema(responses={200: UnitProfileSerializer, 400: ValidationErrorResponseSerializer})
+    @write_schema(UnitProfileSerializer)
     def patch(self, request, *args, **kwargs):
         unit = self.get_object()
         serializer = self.get_serializer(unit, data=request.data, partial=True)
@@ -98,7 +97,7 @@ class MyUnitContactsView(generics.ListCreateAPIView):
     def get_queryset(self):
         return unit_contact_users(unit=MemberUnit(pk=self.request.user.unit_id))
 
-    @extend_schema(responses={201: ContactSerializer, 400: ValidationErrorResponseSerializer})
+    @write_schema(ContactSerializer, status=201)
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

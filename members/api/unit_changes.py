@@ -1,11 +1,8 @@
 """API of unit changes: staff read and decide what contacts propose."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.response import Response
 
 from members.actions.unit_changes import (
     unit_change_approve,
@@ -14,7 +11,7 @@ from members.actions.unit_changes import (
 from members.filters import UnitChangeFilterSet
 from members.models import UnitChange
 from members.selectors import unit_change_list
-from portal.api.openapi import ValidationErrorResponseSerializer
+from portal.api.steps import step
 from portal.api.viewsets import ScopedViewSetMixin
 
 
@@ -63,34 +60,21 @@ class UnitChangeViewSet(
     def get_queryset(self):
         return unit_change_list(user=self.request.user)
 
-    def _decide(self, request):
-        if not request.user.is_district_staff:
+    def get_object(self):
+        # Deciding is for district staff, whether or not the change is theirs to see.
+        if self.action in {"approve", "reject"} and not self.request.user.is_district_staff:
             raise PermissionDenied(_("Only district staff decide profile changes."))
-        return self.get_object()
+        return super().get_object()
 
-    @extend_schema(
-        request=None,
-        responses={200: UnitChangeSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def approve(self, request, pk=None):
+    def get_output_queryset(self):
+        return self.get_queryset()
+
+    @step(output=UnitChangeSerializer, handler_errors=True)
+    def approve(self, request, change):
         """Apply the change to the unit; its contacts are told by e-mail."""
-        change = unit_change_approve(change=self._decide(request), by=request.user)
-        return Response(UnitChangeSerializer(self.get_queryset().get(pk=change.pk)).data)
+        return unit_change_approve(change=change, by=request.user)
 
-    @extend_schema(
-        request=ReasonSerializer,
-        responses={200: UnitChangeSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def reject(self, request, pk=None):
+    @step(input=ReasonSerializer, output=UnitChangeSerializer, handler_errors=True)
+    def reject(self, request, change, reason):
         """Refuse the change with a reason, which the unit's contacts receive by e-mail."""
-        change = self._decide(request)
-        params = ReasonSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        change = unit_change_reject(
-            change=change, by=request.user, reason=params.validated_data["reason"]
-        )
-        return Response(UnitChangeSerializer(self.get_queryset().get(pk=change.pk)).data)
+        return unit_change_reject(change=change, by=request.user, reason=reason)

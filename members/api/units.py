@@ -1,12 +1,9 @@
 """API of member units: the scoped list and detail, writes by staff, the XLSX import."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
-from rest_framework.decorators import action
+from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
-from rest_framework.response import Response
 
 from alliances.models import Membership
 from members.actions import imports
@@ -16,7 +13,7 @@ from members.credit_code import CreditCodeValidator
 from members.filters import MemberUnitFilterSet
 from members.models import MemberUnit
 from members.selectors import unit_contacts, unit_detail, unit_list
-from portal.api.openapi import ValidationErrorResponseSerializer
+from portal.api.steps import step
 from portal.api.viewsets import ExportMixin, HistoryActionMixin, ScopedModelViewSet
 
 
@@ -183,31 +180,28 @@ class MemberUnitViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
     def get_serializer_class(self):
         return MemberUnitDetailSerializer if self.action == "retrieve" else MemberUnitSerializer
 
-    @extend_schema(
-        request={"multipart/form-data": UnitImportSerializer},
-        responses={201: UnitImportResultSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
-    )
-    @action(
+    def _staff_only(self, request):
+        if not request.user.is_district_staff:
+            raise PermissionDenied()
+
+    @step(
+        input=UnitImportSerializer,
+        output=UnitImportResultSerializer,
+        status=201,
         detail=False,
-        methods=["post"],
+        before=_staff_only,
+        handler_errors=True,
+        request={"multipart/form-data": UnitImportSerializer},
         url_path="import",
         parser_classes=[MultiPartParser],
         filterset_class=None,
     )
-    def import_units(self, request):
+    def import_units(self, request, file):
         """Import units from an XLSX or CSV made from the template: all rows or none; each refused row is named."""
-        if not request.user.is_district_staff:
-            raise PermissionDenied()
-        params = UnitImportSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
         try:
-            result = imports.import_units(params.validated_data["file"], user=request.user)
+            result = imports.import_units(file, user=request.user)
         except imports.ImportFileError as exc:
             raise ValidationError({"file": exc.messages}) from exc
         if not result.ok:
             raise ValidationError({"file": [str(error) for error in result.errors]})
-        return Response(
-            {"created": result.created, "total_rows": result.total_rows},
-            status=status.HTTP_201_CREATED,
-        )
+        return result

@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +31,29 @@ class ScopedViewSetMixin:
     def get_queryset(self):
         return super().get_queryset().restrict(self.request.user, VIEW)
 
+    def filter_queryset(self, queryset):
+        # A record (`…/{id}/` and its actions) is found by its id alone: the list's FilterSet,
+        # search and ordering are for lists, and a stray `?status=` must not hide the record.
+        if self.detail:
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def get_output_queryset(self):
+        """Where `respond()` reads a record of this viewset's model again before answering (the
+        joins its serializer shows); None answers with the object as the action returned it."""
+        return None
+
+    def respond(self, instance, serializer_class=None, *, status=200, many=False) -> Response:
+        """The answer of a write: `instance` (read again through `get_output_queryset()` when it is
+        one record of the viewset's model) in `serializer_class`, the action's serializer by default."""
+        queryset = None if many else self.get_output_queryset()
+        if queryset is not None and isinstance(instance, queryset.model):
+            instance = queryset.filter(pk=instance.pk).first() or instance
+        serializer_class = serializer_class or self.get_serializer_class()
+        context = self.get_serializer_context()
+        data = serializer_class(instance, many=many, context=context).data
+        return Response(data, status=status)
+
     def can_create(self, user) -> bool:
         return user.is_district_staff
 
@@ -49,7 +74,7 @@ class HistoryActionMixin:
     """`GET …/{id}/history/`: who changed the record, when and what (district staff only)."""
 
     @extend_schema(responses=HistoryEntrySerializer(many=True), filters=False)
-    @action(detail=True, pagination_class=None, filterset_class=None)
+    @action(detail=True, pagination_class=None)
     def history(self, request, pk=None):
         if not request.user.is_authenticated:
             raise NotAuthenticated()
@@ -87,8 +112,16 @@ class ExportMixin:
 
 def run_action(action, **kwargs):
     """Call an action; its refusals become the API's answers (ValidationError → 400, PermissionDenied → 403)."""
-    try:
+    with refusals_as_api_errors():
         return action(**kwargs)
+
+
+@contextmanager
+def refusals_as_api_errors():
+    """An action's refusals inside the block become the API's answers (ValidationError → 400,
+    PermissionDenied → 403)."""
+    try:
+        yield
     except DjangoValidationError as exc:
         raise ValidationError(
             detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages

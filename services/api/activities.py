@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from alliances.models import Alliance
 from members.models import MemberUnit
 from portal.api.fields import LINK_HELP, RelatedNameField
-from portal.api.openapi import ValidationErrorResponseSerializer
+from portal.api.steps import step, write_schema
 from portal.api.viewsets import ExportMixin, HistoryActionMixin, ScopedModelViewSet, run_action
 from portal.regions.models import Region
 
@@ -151,7 +151,6 @@ WRITE_REQUEST = {
     "application/json": ActivitySerializer,
     "multipart/form-data": ActivityUploadSerializer,
 }
-WRITE_RESPONSES = {400: ValidationErrorResponseSerializer}
 
 
 class ActivityViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
@@ -183,15 +182,10 @@ class ActivityViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
     def can_create(self, user) -> bool:
         return can_record_activities(user)
 
-    def _out(self, activity: Activity, status_code=status.HTTP_200_OK) -> Response:
-        fresh = activity_detail(user=self.request.user).get(pk=activity.pk)
-        context = self.get_serializer_context()
-        return Response(ActivityDetailSerializer(fresh, context=context).data, status=status_code)
+    def get_output_queryset(self):
+        return activity_detail(user=self.request.user)
 
-    @extend_schema(
-        request=WRITE_REQUEST,
-        responses={201: ActivityDetailSerializer, **WRITE_RESPONSES},
-    )
+    @write_schema(ActivityDetailSerializer, status=201, request=WRITE_REQUEST)
     def create(self, request, *args, **kwargs):
         """Log an activity; with multipart/form-data, attach up to 9 `photos`."""
         params = ActivityUploadSerializer(data=request.data, context=self.get_serializer_context())
@@ -199,11 +193,9 @@ class ActivityViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
         data = dict(params.validated_data)
         photos = data.pop("photos", [])
         activity = run_action(activity_create, by=request.user, data=data, photos=photos)
-        return self._out(activity, status.HTTP_201_CREATED)
+        return self.respond(activity, ActivityDetailSerializer, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        request=WRITE_REQUEST, responses={200: ActivityDetailSerializer, **WRITE_RESPONSES}
-    )
+    @write_schema(ActivityDetailSerializer, request=WRITE_REQUEST)
     def update(self, request, *args, **kwargs):
         """Correct an activity; `photos` sent with multipart/form-data are added to it."""
         partial = kwargs.pop("partial", False)
@@ -217,39 +209,24 @@ class ActivityViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
         activity = run_action(
             activity_update, activity=activity, by=request.user, data=data, add_photos=photos
         )
-        return self._out(activity)
+        return self.respond(activity, ActivityDetailSerializer)
 
-    @extend_schema(
-        request=WRITE_REQUEST, responses={200: ActivityDetailSerializer, **WRITE_RESPONSES}
-    )
+    @write_schema(ActivityDetailSerializer, request=WRITE_REQUEST)
     def partial_update(self, request, *args, **kwargs):
         kwargs["partial"] = True
         return self.update(request, *args, **kwargs)
 
-    @extend_schema(
+    @step(
+        input=ActivityPhotosAddSerializer,
+        output=ActivityDetailSerializer,
+        status=201,
         request={"multipart/form-data": ActivityPhotosAddSerializer},
-        responses={201: ActivityDetailSerializer, **WRITE_RESPONSES},
-        filters=False,
-    )
-    @action(
-        detail=True,
-        methods=["post"],
         url_path="photos",
         parser_classes=[MultiPartParser],
-        filterset_class=None,
     )
-    def add_photos(self, request, pk=None):
+    def add_photos(self, request, activity, photos):
         """Add photos (repeated `photos` file fields); an activity keeps at most 9."""
-        activity = self.get_object()
-        params = ActivityPhotosAddSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        activity = run_action(
-            activity_photos_add,
-            activity=activity,
-            by=request.user,
-            photos=params.validated_data["photos"],
-        )
-        return self._out(activity, status.HTTP_201_CREATED)
+        return activity_photos_add(activity=activity, by=request.user, photos=photos)
 
     @extend_schema(
         request=None,
@@ -261,7 +238,6 @@ class ActivityViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
         detail=True,
         methods=["delete"],
         url_path=r"photos/(?P<photo_id>[0-9]+)",
-        filterset_class=None,
         http_method_names=["delete", "options"],
     )
     def remove_photo(self, request, pk=None, photo_id=None):

@@ -1,14 +1,10 @@
 """API of claims: make one, accept, decline or withdraw it; the claims a user may see."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import (
-    extend_schema,
-)
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from members.models import MemberUnit
+from portal.api.steps import step, write_schema
 from portal.api.viewsets import (
     HistoryActionMixin,
     ScopedViewSetMixin,
@@ -27,7 +23,6 @@ from ..models import (
     ResourceOffer,
 )
 from ..selectors.claims import claim_can_decide, claim_can_withdraw, claim_list
-from .projects import ERRORS
 
 
 class ClaimSerializer(serializers.ModelSerializer):
@@ -158,12 +153,10 @@ class ClaimViewSet(
         # Who answers and who withdraws depends on the kind: the actions decide (403).
         return True
 
-    def _out(self, claim: Claim, status_code=status.HTTP_200_OK) -> Response:
-        fresh = claim_list(user=self.request.user).get(pk=claim.pk)
-        data = ClaimSerializer(fresh, context=self.get_serializer_context()).data
-        return Response(data, status=status_code)
+    def get_output_queryset(self):
+        return claim_list(user=self.request.user)
 
-    @extend_schema(request=ClaimCreateSerializer, responses={201: ClaimSerializer, **ERRORS})
+    @write_schema(ClaimSerializer, status=201, request=ClaimCreateSerializer)
     def create(self, request, *args, **kwargs):
         """Make a claim (`unit_claims_project`, `unit_claims_demand`), an invitation
         (`project_invites_unit`) or a request for a resource (`project_requests_resource`,
@@ -176,46 +169,25 @@ class ClaimViewSet(
             base_url=request_base_url(request),
             **params.validated_data,
         )
-        return self._out(claim, status.HTTP_201_CREATED)
+        return self.respond(claim, ClaimSerializer, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: ClaimSerializer, **ERRORS}, filters=False)
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def accept(self, request, pk=None):
+    @step(output=ClaimSerializer)
+    def accept(self, request, claim):
         """Accept: the unit joins the project with the role (a demand: the unit handles it)."""
-        claim = run_action(
-            claim_actions.claim_accept,
-            claim=self.get_object(),
-            by=request.user,
-            base_url=request_base_url(request),
+        return claim_actions.claim_accept(
+            claim=claim, by=request.user, base_url=request_base_url(request)
         )
-        return self._out(claim)
 
-    @extend_schema(
-        request=ClaimDeclineSerializer, responses={200: ClaimSerializer, **ERRORS}, filters=False
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def decline(self, request, pk=None):
+    @step(input=ClaimDeclineSerializer, output=ClaimSerializer)
+    def decline(self, request, claim, reason):
         """Decline with a `reason`, told to the side that made the claim."""
-        claim = self.get_object()
-        params = ClaimDeclineSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        claim = run_action(
-            claim_actions.claim_decline,
-            claim=claim,
-            by=request.user,
-            reason=params.validated_data["reason"],
-            base_url=request_base_url(request),
+        return claim_actions.claim_decline(
+            claim=claim, by=request.user, reason=reason, base_url=request_base_url(request)
         )
-        return self._out(claim)
 
-    @extend_schema(request=None, responses={200: ClaimSerializer, **ERRORS}, filters=False)
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def withdraw(self, request, pk=None):
+    @step(output=ClaimSerializer)
+    def withdraw(self, request, claim):
         """Take back a pending claim, invitation or request (the side that made it)."""
-        claim = run_action(
-            claim_actions.claim_withdraw,
-            claim=self.get_object(),
-            by=request.user,
-            base_url=request_base_url(request),
+        return claim_actions.claim_withdraw(
+            claim=claim, by=request.user, base_url=request_base_url(request)
         )
-        return self._out(claim)

@@ -24,9 +24,9 @@ from rest_framework.response import Response
 from members.models import MemberUnit
 from portal.accounts.models import User
 from portal.api.fields import PageUrlField, RelatedNameField
-from portal.api.openapi import ValidationErrorResponseSerializer
 from portal.api.parsers import BoundedJSONParser
 from portal.api.renderers import OCTET, OctetStreamRenderer
+from portal.api.steps import step, write_schema
 from portal.api.viewsets import ExportMixin, HistoryActionMixin, ScopedModelViewSet, run_action
 from portal.core.mail import request_base_url
 from portal.regions.models import Region
@@ -326,19 +326,21 @@ class DemandCountsReportSerializer(DemandCountsSerializer):
     by_category = CategoryCountsSerializer(many=True)
 
 
-STEP_RESPONSES = {200: DemandDetailSerializer, 400: ValidationErrorResponseSerializer}
-
-
 def _step(name: str, params: type[serializers.Serializer], doc: str):
-    """The endpoint of one step of the loop: POST …/{id}/<name>/ with `params`."""
+    """The endpoint of one step of the loop: POST …/{id}/<name>/ with `params`, after the check
+    that the caller's role may take it (403 before a 400 for the body)."""
 
-    def step(self, request, pk=None):
-        return self.run_step(request, name, params)
+    def role_check(self, request, demand):
+        run_action(actions.demand_role_check, demand=demand, by=request.user, step=name)
 
-    step.__name__ = name
-    step.__doc__ = doc
-    step = action(detail=True, methods=["post"], filterset_class=None)(step)
-    return extend_schema(request=params, responses=STEP_RESPONSES, filters=False)(step)
+    def take(self, request, demand, **data):
+        return actions.ACTIONS[name](
+            demand=demand, by=request.user, base_url=request_base_url(request), **data
+        )
+
+    take.__name__ = take.__qualname__ = name
+    take.__doc__ = doc
+    return step(input=params, output=DemandDetailSerializer, before=role_check)(take)
 
 
 WRITE_REQUEST = {
@@ -376,16 +378,10 @@ class DemandViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
         # Which step (or edit) the user may take is the action's to say, with its reason.
         return True
 
-    def _out(self, demand: Demand, code=status.HTTP_200_OK) -> Response:
-        fresh = demand_detail(user=self.request.user).filter(pk=demand.pk).first() or demand
-        return Response(
-            DemandDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code
-        )
+    def get_output_queryset(self):
+        return demand_detail(user=self.request.user)
 
-    @extend_schema(
-        request=WRITE_REQUEST,
-        responses={201: DemandDetailSerializer, 400: ValidationErrorResponseSerializer},
-    )
+    @write_schema(DemandDetailSerializer, status=201, request=WRITE_REQUEST)
     def create(self, request, *args, **kwargs):
         """Raise a demand; with multipart/form-data, attach up to 10 files as `attachments`."""
         params = DemandUploadSerializer(data=request.data)
@@ -399,12 +395,9 @@ class DemandViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
             attachments=files,
             base_url=request_base_url(request),
         )
-        return self._out(demand, status.HTTP_201_CREATED)
+        return self.respond(demand, DemandDetailSerializer, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        request=DemandUpdateSerializer,
-        responses={200: DemandDetailSerializer, 400: ValidationErrorResponseSerializer},
-    )
+    @write_schema(DemandDetailSerializer, request=DemandUpdateSerializer)
     def update(self, request, *args, **kwargs):
         """Correct the title, description, category or contact while the demand waits to be accepted."""
         partial = kwargs.pop("partial", False)
@@ -414,29 +407,12 @@ class DemandViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
         demand = run_action(
             actions.demand_update, demand=demand, by=request.user, data=dict(params.validated_data)
         )
-        return self._out(demand)
+        return self.respond(demand, DemandDetailSerializer)
 
-    @extend_schema(
-        request=DemandUpdateSerializer,
-        responses={200: DemandDetailSerializer, 400: ValidationErrorResponseSerializer},
-    )
+    @write_schema(DemandDetailSerializer, request=DemandUpdateSerializer)
     def partial_update(self, request, *args, **kwargs):
         kwargs["partial"] = True
         return self.update(request, *args, **kwargs)
-
-    def run_step(self, request, name: str, params_class):
-        demand = self.get_object()
-        run_action(actions.demand_role_check, demand=demand, by=request.user, step=name)
-        params = params_class(data=request.data)
-        params.is_valid(raise_exception=True)
-        demand = run_action(
-            actions.ACTIONS[name],
-            demand=demand,
-            by=request.user,
-            base_url=request_base_url(request),
-            **params.validated_data,
-        )
-        return self._out(demand)
 
     accept = _step("accept", OptionalCommentSerializer, "Accept a submitted demand (a handler).")
     reject = _step(
@@ -473,7 +449,7 @@ class DemandViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
     comment = _step("comment", CommentSerializer, "A comment in the timeline, by anyone concerned.")
 
     @extend_schema(responses=DemandEventSerializer(many=True), filters=False)
-    @action(detail=True, pagination_class=None, filterset_class=None)
+    @action(detail=True, pagination_class=None)
     def events(self, request, pk=None):
         """The demand's timeline, oldest first."""
         demand = self.get_object()
@@ -485,7 +461,7 @@ class DemandViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
         return Response(DemandEventSerializer(events, many=True).data)
 
     @extend_schema(responses=SuggestionSerializer(many=True), filters=False)
-    @action(detail=True, pagination_class=None, filterset_class=None)
+    @action(detail=True, pagination_class=None)
     def suggestions(self, request, pk=None):
         """Resource offers and units that may answer the demand, each with its reasons (handlers)."""
         demand = self.get_object()
@@ -496,36 +472,18 @@ class DemandViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
         items = suggestions_for_demand(demand, limit=8)
         return Response(SuggestionSerializer(items, many=True, context={"request": request}).data)
 
-    @extend_schema(
+    @step(
+        input=AttachmentsSerializer,
+        output=DemandAttachmentSerializer,
+        many=True,
+        status=201,
         request={"multipart/form-data": AttachmentsSerializer},
-        responses={
-            201: DemandAttachmentSerializer(many=True),
-            400: ValidationErrorResponseSerializer,
-        },
-        filters=False,
-    )
-    @action(
-        detail=True,
-        methods=["post"],
         url_path="attachments",
         parser_classes=[MultiPartParser],
-        filterset_class=None,
     )
-    def add_attachments(self, request, pk=None):
+    def add_attachments(self, request, demand, attachments):
         """Attach files (repeated `attachments` fields) while the demand is being worked on."""
-        demand = self.get_object()
-        params = AttachmentsSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        added = run_action(
-            actions.demand_attachments_add,
-            demand=demand,
-            by=request.user,
-            files=params.validated_data["attachments"],
-        )
-        return Response(
-            DemandAttachmentSerializer(added, many=True, context={"request": request}).data,
-            status=status.HTTP_201_CREATED,
-        )
+        return actions.demand_attachments_add(demand=demand, by=request.user, files=attachments)
 
     @extend_schema(
         request=None,
@@ -538,7 +496,6 @@ class DemandViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
         url_path=r"attachments/(?P<attachment_id>[0-9]+)",
         renderer_classes=[JSONRenderer, OctetStreamRenderer],
         pagination_class=None,
-        filterset_class=None,
     )
     def attachment(self, request, pk=None, attachment_id=None):
         """Download one of the demand's files."""
@@ -658,25 +615,21 @@ class DemandCampaignViewSet(HistoryActionMixin, ScopedModelViewSet):
     def can_change(self, user, obj) -> bool:
         return campaign_actions.can_manage_campaigns(user)
 
-    def _out(self, campaign, code=status.HTTP_200_OK) -> Response:
-        fresh = campaign_list(user=self.request.user).get(pk=campaign.pk)
-        context = self.get_serializer_context()
-        return Response(DemandCampaignDetailSerializer(fresh, context=context).data, status=code)
+    def get_output_queryset(self):
+        return campaign_list(user=self.request.user)
 
-    @extend_schema(
-        responses={201: DemandCampaignDetailSerializer, 400: ValidationErrorResponseSerializer}
-    )
+    @write_schema(DemandCampaignDetailSerializer, status=201)
     def create(self, request, *args, **kwargs):
         params = DemandCampaignSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         campaign = run_action(
             campaign_actions.campaign_create, by=request.user, data=dict(params.validated_data)
         )
-        return self._out(campaign, status.HTTP_201_CREATED)
+        return self.respond(
+            campaign, DemandCampaignDetailSerializer, status=status.HTTP_201_CREATED
+        )
 
-    @extend_schema(
-        responses={200: DemandCampaignDetailSerializer, 400: ValidationErrorResponseSerializer}
-    )
+    @write_schema(DemandCampaignDetailSerializer)
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         campaign = self.get_object()
@@ -688,11 +641,9 @@ class DemandCampaignViewSet(HistoryActionMixin, ScopedModelViewSet):
             by=request.user,
             data=dict(params.validated_data),
         )
-        return self._out(campaign)
+        return self.respond(campaign, DemandCampaignDetailSerializer)
 
-    @extend_schema(
-        responses={200: DemandCampaignDetailSerializer, 400: ValidationErrorResponseSerializer}
-    )
+    @write_schema(DemandCampaignDetailSerializer)
     def partial_update(self, request, *args, **kwargs):
         kwargs["partial"] = True
         return self.update(request, *args, **kwargs)

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from alliances.models import Alliance
 from members.models import MemberUnit
 from portal.api.fields import PageUrlField
-from portal.api.openapi import ValidationErrorResponseSerializer
+from portal.api.steps import WRITE_ERRORS, step, write_schema
 from portal.api.viewsets import (
     ExportMixin,
     HistoryActionMixin,
@@ -52,9 +52,6 @@ except ImportError:  # the matching module comes separately; until then there ar
     class SuggestionSerializer(serializers.Serializer):
         kind = serializers.CharField(read_only=True)
         title = serializers.CharField(read_only=True)
-
-
-ERRORS = {400: ValidationErrorResponseSerializer}
 
 
 class ProjectParticipantSerializer(serializers.ModelSerializer):
@@ -298,14 +295,10 @@ class ProjectViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
         # Owners, and the lead and co-organizing units for some writes: the actions decide (403).
         return True
 
-    def _out(self, project: JointProject, status_code=status.HTTP_200_OK) -> Response:
-        fresh = project_detail(user=self.request.user).get(pk=project.pk)
-        data = ProjectDetailSerializer(fresh, context=self.get_serializer_context()).data
-        return Response(data, status=status_code)
+    def get_output_queryset(self):
+        return project_detail(user=self.request.user)
 
-    @extend_schema(
-        request=ProjectCreateSerializer, responses={201: ProjectDetailSerializer, **ERRORS}
-    )
+    @write_schema(ProjectDetailSerializer, status=201, request=ProjectCreateSerializer)
     def create(self, request, *args, **kwargs):
         """Publish a project (`proposed`, or `open` with `open_now`), with its `milestones`."""
         params = ProjectCreateSerializer(data=request.data, context=self.get_serializer_context())
@@ -321,9 +314,9 @@ class ProjectViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
             open_now=open_now,
             base_url=request_base_url(request),
         )
-        return self._out(project, status.HTTP_201_CREATED)
+        return self.respond(project, ProjectDetailSerializer, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ProjectSerializer, responses={200: ProjectDetailSerializer, **ERRORS})
+    @write_schema(ProjectDetailSerializer, request=ProjectSerializer)
     def update(self, request, *args, **kwargs):
         """Edit the project (its owners); the lead and co-organizing units may send only the amounts."""
         partial = kwargs.pop("partial", False)
@@ -334,55 +327,32 @@ class ProjectViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
         params.is_valid(raise_exception=True)
         data = {k: v for k, v in params.validated_data.items() if k in PROJECT_FIELDS}
         project = run_action(actions.project_update, project=project, by=request.user, data=data)
-        return self._out(project)
+        return self.respond(project, ProjectDetailSerializer)
 
-    @extend_schema(request=ProjectSerializer, responses={200: ProjectDetailSerializer, **ERRORS})
+    @write_schema(ProjectDetailSerializer, request=ProjectSerializer)
     def partial_update(self, request, *args, **kwargs):
         kwargs["partial"] = True
         return self.update(request, *args, **kwargs)
 
-    @extend_schema(
-        request=TransitionSerializer,
-        responses={200: ProjectDetailSerializer, **ERRORS},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def transition(self, request, pk=None):
+    @step(input=TransitionSerializer, output=ProjectDetailSerializer)
+    def transition(self, request, project, status, comment=""):
         """Move the project to another `status` (its owners): proposed→open/cancelled,
         open→claimed/in_progress/cancelled, claimed→in_progress/cancelled, in_progress→completed/cancelled.
         Cancelling needs a `comment`; completing sets the progress to 100."""
-        project = self.get_object()
-        params = TransitionSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        project = run_action(
-            actions.project_transition,
+        return actions.project_transition(
             project=project,
-            to=params.validated_data["status"],
-            comment=params.validated_data.get("comment", ""),
+            to=status,
+            comment=comment,
             by=request.user,
             base_url=request_base_url(request),
         )
-        return self._out(project)
 
-    @extend_schema(
-        request=ProgressSerializer,
-        responses={200: ProjectDetailSerializer, **ERRORS},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def progress(self, request, pk=None):
+    @step(input=ProgressSerializer, output=ProjectDetailSerializer)
+    def progress(self, request, project, progress, comment=""):
         """Report the progress (0–100) with a comment: owners, the lead and co-organizing units."""
-        project = self.get_object()
-        params = ProgressSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        project = run_action(
-            actions.project_progress,
-            project=project,
-            by=request.user,
-            progress=params.validated_data["progress"],
-            comment=params.validated_data.get("comment", ""),
+        return actions.project_progress(
+            project=project, by=request.user, progress=progress, comment=comment
         )
-        return self._out(project)
 
     @extend_schema(
         methods=["GET"],
@@ -393,10 +363,10 @@ class ProjectViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
     @extend_schema(
         methods=["POST"],
         request=MilestoneInputSerializer,
-        responses={201: ProjectMilestoneSerializer, **ERRORS},
+        responses={201: ProjectMilestoneSerializer, **WRITE_ERRORS},
         filters=False,
     )
-    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def milestones(self, request, pk=None):
         """The milestones; POST adds one (owners, the lead and co-organizing units)."""
         project = self.get_object()
@@ -411,7 +381,7 @@ class ProjectViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
 
     @extend_schema(
         request=MilestoneDoneSerializer,
-        responses={200: ProjectMilestoneSerializer, **ERRORS},
+        responses={200: ProjectMilestoneSerializer, **WRITE_ERRORS},
         parameters=[OpenApiParameter("milestone_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
         filters=False,
     )
@@ -419,7 +389,6 @@ class ProjectViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
         detail=True,
         methods=["post"],
         url_path=r"milestones/(?P<milestone_id>[0-9]+)/done",
-        filterset_class=None,
     )
     def milestone_done(self, request, pk=None, milestone_id=None):
         """Mark a milestone done (today unless `done_on` is given)."""
@@ -438,21 +407,21 @@ class ProjectViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
         return Response(ProjectMilestoneSerializer(milestone).data)
 
     @extend_schema(responses=ProjectParticipantSerializer(many=True), filters=False)
-    @action(detail=True, pagination_class=None, filterset_class=None)
+    @action(detail=True, pagination_class=None)
     def participants(self, request, pk=None):
         """The units taking part, with their roles."""
         project = self.get_object()
         return Response(ProjectParticipantSerializer(project.participants.all(), many=True).data)
 
     @extend_schema(responses=ProjectEventSerializer(many=True), filters=False)
-    @action(detail=True, pagination_class=None, filterset_class=None)
+    @action(detail=True, pagination_class=None)
     def events(self, request, pk=None):
         """The timeline: creation, status changes, progress, milestones, participants and claims, oldest first."""
         project = self.get_object()
         return Response(ProjectEventSerializer(project_events(project), many=True).data)
 
     @extend_schema(responses=SuggestionSerializer(many=True), filters=False)
-    @action(detail=True, pagination_class=None, filterset_class=None)
+    @action(detail=True, pagination_class=None)
     def suggestions(self, request, pk=None):
         """Resource offers, then units, that could serve or join the project, each with its reasons
         (its owners, as on the project's page: the units named reach beyond a contact's scope)."""
@@ -463,27 +432,19 @@ class ProjectViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
             return Response([])
         return Response(SuggestionSerializer(suggestions_for_project(project), many=True).data)
 
-    @extend_schema(
-        request=FromDemandSerializer,
-        responses={201: ProjectDetailSerializer, **ERRORS},
-        filters=False,
-    )
-    @action(
+    @step(
+        input=FromDemandSerializer,
+        output=ProjectDetailSerializer,
+        status=201,
         detail=False,
-        methods=["post"],
         url_path="from-demand",
         filterset_class=None,
         pagination_class=None,
     )
-    def from_demand(self, request):
+    def from_demand(self, request, demand, **data):
         """Turn a `demand` into a project of an `alliance` (staff, the demand's street secretary).
         Title, description, category and region come from the demand unless given."""
-        params = FromDemandSerializer(data=request.data, context=self.get_serializer_context())
-        params.is_valid(raise_exception=True)
-        data = dict(params.validated_data)
-        demand = data.pop("demand")
-        project = run_action(
-            actions.project_from_demand,
+        return actions.project_from_demand(
             demand=demand,
             by=request.user,
             data={k: v for k, v in data.items() if k in PROJECT_FIELDS},
@@ -492,7 +453,6 @@ class ProjectViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
             open_now=data.get("open_now", False),
             base_url=request_base_url(request),
         )
-        return self._out(project, status.HTTP_201_CREATED)
 
     @extend_schema(responses=StatusCountsSerializer)
     @action(detail=False, pagination_class=None)

@@ -2,14 +2,11 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from members.models import MemberUnit
 from portal.api.fields import PageUrlField
-from portal.api.openapi import ValidationErrorResponseSerializer
+from portal.api.steps import step
 from portal.api.viewsets import ExportMixin, HistoryActionMixin, ScopedModelViewSet, run_action
 from portal.regions.models import Region
 from services.actions import resources as actions
@@ -104,32 +101,15 @@ class ResourceOfferViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
             data=dict(serializer.validated_data),
         )
 
-    def _out(self, offer: ResourceOffer) -> dict:
-        return ResourceOfferSerializer(
-            resource_offer_list(user=self.request.user).get(pk=offer.pk),
-            context=self.get_serializer_context(),
-        ).data
+    def get_output_queryset(self):
+        return resource_offer_list(user=self.request.user)
 
-    @extend_schema(
-        request=None,
-        responses={200: ResourceOfferSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def withdraw(self, request, pk=None):
+    @step(output=ResourceOfferSerializer)
+    def withdraw(self, request, offer):
         """Withdraw the offer: it stays in the records, marked inactive."""
-        offer = self.get_object()
-        offer = run_action(actions.resource_offer_withdraw, offer=offer, by=request.user)
-        return Response(self._out(offer))
+        return actions.resource_offer_withdraw(offer=offer, by=request.user)
 
-    @extend_schema(
-        request=None,
-        responses={200: ResourceOfferSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def restore(self, request, pk=None):
+    @step(output=ResourceOfferSerializer)
+    def restore(self, request, offer):
         """Offer a withdrawn resource again."""
-        offer = self.get_object()
-        offer = run_action(actions.resource_offer_restore, offer=offer, by=request.user)
-        return Response(self._out(offer))
+        return actions.resource_offer_restore(offer=offer, by=request.user)

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from members.models import MemberUnit
-from portal.api.openapi import ValidationErrorResponseSerializer
+from portal.api.steps import step
 from portal.api.viewsets import ExportMixin, HistoryActionMixin, ScopedModelViewSet, run_action
 from portal.regions.models import Region
 from services.actions import stations as actions
@@ -233,41 +233,18 @@ class ServiceStationViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet)
             **data,
         )
 
-    def _out(self, station: ServiceStation) -> dict:
-        return StationSerializer(
-            station_list(user=self.request.user).get(pk=station.pk),
-            context=self.get_serializer_context(),
-        ).data
+    def get_output_queryset(self):
+        return station_list(user=self.request.user)
 
-    @extend_schema(
-        request=StationCloseSerializer,
-        responses={200: StationSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def close(self, request, pk=None):
+    @step(input=StationCloseSerializer, output=StationSerializer)
+    def close(self, request, station, closed_on=None):
         """Close the station on `closed_on` (today by default): it leaves the public map, its records stay."""
-        station = self.get_object()
-        params = StationCloseSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        station = run_action(
-            actions.station_close,
-            station=station,
-            by=request.user,
-            closed_on=params.validated_data.get("closed_on"),
-        )
-        return Response(self._out(station))
+        return actions.station_close(station=station, by=request.user, closed_on=closed_on)
 
-    @extend_schema(
-        request=None,
-        responses={200: StationSerializer, 400: ValidationErrorResponseSerializer},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def reopen(self, request, pk=None):
+    @step(output=StationSerializer)
+    def reopen(self, request, station):
         """Open a closed station again."""
-        station = run_action(actions.station_reopen, station=self.get_object(), by=request.user)
-        return Response(self._out(station))
+        return actions.station_reopen(station=station, by=request.user)
 
     @extend_schema(responses=FeatureCollectionSerializer)
     @action(detail=False, pagination_class=None)
