@@ -4,11 +4,12 @@ each state allows and who may take them, and the one way to take a step — `tra
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.db.models import QuerySet
 
 M = TypeVar("M", bound=models.Model)
@@ -121,14 +122,17 @@ def transition(
        state (and `updated_at`) only, or the whole row when `fields` is None;
     5. `event(row, step, source, applied)` writes the app's event row; its result is `Moved.event`.
 
-    Telling people stays with the app, after this returns and inside its transaction (mail goes
-    through the outbox). No savepoint of its own: an error rolls back the caller's transaction, whose
-    action fails as a whole.
+    It runs in the caller's transaction when there is one (no savepoint of its own: nothing is
+    written before the checks pass, and an action costs the queries it did before), else in a
+    transaction of its own. Telling people stays with the app, after this returns and inside that
+    transaction (mail goes through the outbox).
     """
     if name not in workflow and workflow.unknown is None:
         raise ValueError(f"Unknown step of {type(record).__name__}: {name}")
     field = workflow.field
-    with transaction.atomic(savepoint=False):
+    using = queryset.db if queryset is not None else router.db_for_write(type(record))
+    within = transaction.get_connection(using).in_atomic_block
+    with nullcontext() if within else transaction.atomic(using=using):
         if not locked:
             rows = type(record)._default_manager.all() if queryset is None else queryset
             record = rows.select_for_update(of=of).get(pk=record.pk)
