@@ -3,7 +3,8 @@ progress, keep milestones, and turn a demand into a project.
 
 Every status change goes through `project_transition`: the table of allowed moves (WORKFLOW) is a
 `portal.core.workflow.Workflow`, whose `transition()` locks the row, checks the owner and the status,
-saves and writes the timeline; then the participants are told. Projects are never deleted: they are cancelled.
+saves and writes the timeline; then the participants are told. Projects are never deleted: they are
+cancelled.
 """
 
 from __future__ import annotations
@@ -481,7 +482,9 @@ def _transition(
         WORKFLOW,
         to,
         by=by,
-        check_role=(lambda project, by, _to: _require_owner(project, by)) if owners_only else None,
+        check_role=(lambda project, by, _name: _require_owner(project, by))
+        if owners_only
+        else None,
         apply=apply,
         event=event,
         fields=["completed_at", "progress"] if to == ProjectStatus.COMPLETED else [],
