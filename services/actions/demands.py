@@ -1,8 +1,9 @@
 """Writes on demands (需求清单 / 诉求): raise, then move through the loop 征集—汇总—处理—反馈.
 
-Every change of a demand's state goes through `demand_transition`, which holds the table of what may
-happen from which state and who may do it (TRANSITIONS), locks the row, records a DemandEvent and tells
-the people concerned. The named functions (`demand_accept`, `demand_assign` …) are its doors.
+Every change of a demand's state goes through `demand_transition`: the table of what may happen from
+which state and who may do it (TRANSITIONS) is a `portal.core.workflow.Workflow`, whose `transition()`
+locks the row, checks state and role, saves and records a DemandEvent; then the people concerned are
+told. The named functions (`demand_accept`, `demand_assign` …) are its doors.
 
 Who is who for a demand:
 - a *handler*: district staff, or a street secretary whose region holds the demand's region;
@@ -43,6 +44,8 @@ from portal.accounts.selectors import (
 )
 from portal.core.mail import absolute_url, send_after_commit
 from portal.core.outbox import mails_store
+from portal.core.workflow import Transition, Workflow, transition
+from portal.core.workflow import step as _t
 from portal.notifications.actions import tell
 
 from ..choices import (
@@ -106,20 +109,12 @@ HANDLER, ASSIGNEE, RAISER = "handler", "assignee", "raiser"
 EVERYONE = frozenset({HANDLER, ASSIGNEE, RAISER})
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: str | None  # None: the status stays
-    who: frozenset[str]
-    event: str
-    refused: Any  # the message when the demand is in another state
+def _refusal(rule: Transition, demand: Demand) -> str:
+    state = _("This demand is “%(status)s”.") % {"status": demand.get_status_display()}
+    return f"{rule.refused} {state}"
 
 
-def _t(sources, target, who, event, refused) -> Transition:
-    return Transition(frozenset(sources), target, frozenset(who), event, refused)
-
-
-TRANSITIONS: dict[str, Transition] = {
+_STEPS: dict[str, Transition] = {
     "accept": _t(
         {S.SUBMITTED},
         S.ACCEPTED,
@@ -194,6 +189,8 @@ TRANSITIONS: dict[str, Transition] = {
         set(S.values), None, EVERYONE, DemandEventKind.COMMENT, gettext_lazy("Comment refused.")
     ),
 }
+# The loop (portal.core.workflow): from which states, for whom, recorded as which event.
+TRANSITIONS = Workflow(_STEPS, refusal=_refusal)
 
 ACTION_LABELS = {
     "accept": gettext_lazy("Accept"),
@@ -307,7 +304,7 @@ def demand_allowed_actions(user, demand: Demand, *, now=None) -> list[str]:
         return []
     allowed = []
     for name, rule in TRANSITIONS.items():
-        if demand.status in rule.sources and roles & rule.who:
+        if demand.status in rule.sources and roles & rule.roles:
             if name == "close" and not _close_due(demand, now=now):
                 continue
             allowed.append(name)
@@ -732,11 +729,6 @@ def demand_update(*, demand: Demand, by: User, data: dict[str, Any]) -> Demand:
 # --- the loop -----------------------------------------------------------------------------------
 
 
-def _refuse_status(rule: Transition, demand: Demand) -> ValidationError:
-    state = _("This demand is “%(status)s”.") % {"status": demand.get_status_display()}
-    return ValidationError({"status": f"{rule.refused} {state}"})
-
-
 def _required(value: str | None, field: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -824,38 +816,24 @@ def demand_role_check(*, demand: Demand, by: User, step: str) -> None:
     The API asks before it reads the request's body, so that someone who may not act learns that,
     not what was wrong with the body."""
     rule = TRANSITIONS[step]
-    if not roles_of(by, demand) & rule.who:
-        wanted = next(w for w in (RAISER, ASSIGNEE, HANDLER) if w in rule.who)
-        raise PermissionDenied(WHO_REFUSED[wanted] if rule.who != EVERYONE else _("No access."))
+    if not roles_of(by, demand) & rule.roles:
+        wanted = next(w for w in (RAISER, ASSIGNEE, HANDLER) if w in rule.roles)
+        raise PermissionDenied(WHO_REFUSED[wanted] if rule.roles != EVERYONE else _("No access."))
 
 
-@transaction.atomic
-def demand_transition(
+def _apply_step(
+    locked: Demand,
+    rule: Transition,
     *,
-    demand: Demand,
-    by: User,
     action: str,
-    comment: str = "",
-    base_url: str | None = None,
-    today: datetime.date | None = None,
-    **params: Any,
-) -> Demand:
-    """Take `action` on `demand` as `by`: the one way a demand changes state (see TRANSITIONS).
-
-    An action the demand's state does not allow is a ValidationError on `status`; one that `by` may not
-    take is PermissionDenied; nothing is saved either way.
-    """
-    if action not in TRANSITIONS:
-        raise ValueError(f"Unknown demand action: {action}")
-    rule = TRANSITIONS[action]
-    today = today or timezone.localdate()
-    now = timezone.now()
-    locked = Demand.objects.select_for_update().get(pk=demand.pk)
-    if locked.status not in rule.sources:
-        raise _refuse_status(rule, locked)
-    demand_role_check(demand=locked, by=by, step=action)
+    by: User,
+    comment: str,
+    today: datetime.date,
+    now: datetime.datetime,
+    params: dict[str, Any],
+) -> str:
+    """The step's own rules and changes on the locked demand; the text of its timeline entry."""
     comment = (comment or "").strip()
-    from_status = locked.status
     note = ""
     if action == "reject":
         comment = _required(params.get("reason") or comment, "reason", _("Give the reason."))
@@ -903,26 +881,61 @@ def demand_transition(
                 }
             )
         locked.closed_at = now
-    if rule.target is not None:
-        locked.status = rule.target
-    if locked.status not in DEMAND_OPEN_STATUSES or (
-        locked.due_on is not None and locked.due_on >= today
-    ):
+    status = rule.target or locked.status
+    if status not in DEMAND_OPEN_STATUSES or (locked.due_on is not None and locked.due_on >= today):
         locked.is_overdue = False
-    if rule.target is not None or action == "assign":
-        locked._history_user = by
-        locked.save()
-    text = "\n".join(part for part in (note, comment) if part)
-    event = DemandEvent.objects.create(
-        demand=locked,
+    return "\n".join(part for part in (note, comment) if part)
+
+
+def _demand_role_check(demand: Demand, by: User, action: str) -> None:
+    demand_role_check(demand=demand, by=by, step=action)
+
+
+def _demand_event(demand: Demand, rule: Transition, source: str, text: str, *, by: User):
+    return DemandEvent.objects.create(
+        demand=demand,
         kind=rule.event,
-        from_status=from_status,
-        to_status=locked.status,
+        from_status=source,
+        to_status=demand.status,
         actor=by,
         comment=text,
     )
-    _tell_about(locked, event=event, action=action, by=by, base_url=base_url)
-    return locked
+
+
+@transaction.atomic
+def demand_transition(
+    *,
+    demand: Demand,
+    by: User,
+    action: str,
+    comment: str = "",
+    base_url: str | None = None,
+    today: datetime.date | None = None,
+    **params: Any,
+) -> Demand:
+    """Take `action` on `demand` as `by`: the one way a demand changes state (see TRANSITIONS), through
+    `portal.core.workflow.transition` (the lock, the state, the role, the save, the event).
+
+    An action the demand's state does not allow is a ValidationError on `status`; one that `by` may not
+    take is PermissionDenied; nothing is saved either way. Those concerned are told afterwards.
+    """
+    if action not in TRANSITIONS:
+        raise ValueError(f"Unknown demand action: {action}")
+    today = today or timezone.localdate()
+    now = timezone.now()
+    moved = transition(
+        demand,
+        TRANSITIONS,
+        action,
+        by=by,
+        check_role=_demand_role_check,
+        apply=lambda locked, rule: _apply_step(
+            locked, rule, action=action, by=by, comment=comment, today=today, now=now, params=params
+        ),
+        event=lambda locked, rule, source, text: _demand_event(locked, rule, source, text, by=by),
+    )
+    _tell_about(moved.record, event=moved.event, action=action, by=by, base_url=base_url)
+    return moved.record
 
 
 def _tell_about(demand: Demand, *, event: DemandEvent, action: str, by: User, base_url) -> None:

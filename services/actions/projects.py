@@ -1,8 +1,10 @@
 """Writes on joint projects (项目清单 / 共同行动): publish, edit, move through their statuses, report
 progress, keep milestones, and turn a demand into a project.
 
-Every status change goes through `project_transition`, which holds the table of allowed moves, locks the
-row, writes the timeline and tells the participants. Projects are never deleted: they are cancelled.
+Every status change goes through `project_transition`: the table of allowed moves (WORKFLOW) is a
+`portal.core.workflow.Workflow`, whose `transition()` locks the row, checks the owner and the status,
+saves and writes the timeline; then the participants are told. Projects are never deleted: they are
+cancelled.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alliances.choices import AllianceStatus
 from members.choices import UnitStatus
 from portal.accounts.selectors import unit_contacts
 from portal.core.decisions import record_decision
 from portal.core.mail import absolute_url
+from portal.core.workflow import Transition, Workflow, step, transition
 from portal.notifications.actions import tell
 
 from ..choices import (
@@ -55,15 +59,52 @@ if TYPE_CHECKING:
     from portal.accounts.models import User
 
 S = ProjectStatus
-# The one table of status changes; `completed` and `cancelled` are final.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    S.PROPOSED: (S.OPEN, S.CANCELLED),
-    S.OPEN: (S.CLAIMED, S.IN_PROGRESS, S.CANCELLED),
-    S.CLAIMED: (S.IN_PROGRESS, S.CANCELLED),
-    S.IN_PROGRESS: (S.COMPLETED, S.CANCELLED),
-    S.COMPLETED: (),
-    S.CANCELLED: (),
-}
+# Every status change is the owners' (`_require_owner`), but the one a joining unit causes.
+OWNER = "owner"
+
+
+def _status_label(status: str) -> str:
+    return str(ProjectStatus(status).label) if status in ProjectStatus.values else str(status)
+
+
+def _refusal(rule: Transition, project: JointProject) -> str:
+    """A refused change names both statuses (or says the project is there already)."""
+    if project.status == rule.target:
+        return _("The project is already %(status)s.") % {"status": _status_label(rule.target)}
+    return str(rule.refused) % {
+        "from": _status_label(project.status),
+        "to": _status_label(rule.target),
+    }
+
+
+def _to(target: str, *sources: str) -> Transition:
+    return step(
+        sources,
+        target,
+        {OWNER},
+        ProjectEventKind.STATUS,
+        gettext_lazy("A project that is %(from)s cannot become %(to)s."),
+    )
+
+
+# The one table of status changes (portal.core.workflow), a step per status, named after it: from
+# where a project can become it (nowhere: `proposed` is where it starts); `completed` and
+# `cancelled` are final. The owners learn they may not act before they learn the project's status.
+WORKFLOW = Workflow(
+    {
+        S.PROPOSED: _to(S.PROPOSED),
+        S.OPEN: _to(S.OPEN, S.PROPOSED),
+        S.CLAIMED: _to(S.CLAIMED, S.OPEN),
+        S.IN_PROGRESS: _to(S.IN_PROGRESS, S.OPEN, S.CLAIMED),
+        S.COMPLETED: _to(S.COMPLETED, S.IN_PROGRESS),
+        S.CANCELLED: _to(S.CANCELLED, S.PROPOSED, S.OPEN, S.CLAIMED, S.IN_PROGRESS),
+    },
+    refusal=_refusal,
+    unknown=gettext_lazy("Choose a status the project can move to."),
+    roles_first=True,
+)
+# Where each status leads, read from the table.
+TRANSITIONS: dict[str, tuple[str, ...]] = {status: WORKFLOW.targets(status) for status in S.values}
 # Units may claim, be invited to, or lend resources to a project in these statuses.
 CLAIMABLE_STATUSES = (S.OPEN, S.CLAIMED, S.IN_PROGRESS)
 CLOSED_STATUSES = (S.COMPLETED, S.CANCELLED)
@@ -86,7 +127,7 @@ MILESTONES_PER_PROJECT = 100
 
 
 def allowed_transitions(status: str) -> tuple[str, ...]:
-    return TRANSITIONS.get(status, ())
+    return WORKFLOW.targets(status)
 
 
 def project_event(
@@ -146,12 +187,12 @@ def _check_fields(data: dict[str, Any], name: str) -> None:
         raise TypeError(f"{name}() got unexpected fields: {sorted(unknown)}")
 
 
+def _rows():
+    return JointProject.objects.select_related("alliance", "region", "lead_unit")
+
+
 def _lock(project: JointProject) -> JointProject:
-    return (
-        JointProject.objects.select_for_update(of=("self",))
-        .select_related("alliance", "region", "lead_unit")
-        .get(pk=project.pk)
-    )
+    return _rows().select_for_update(of=("self",)).get(pk=project.pk)
 
 
 def _validate(project: JointProject, *, by: User | None, changed: set[str], creating: bool) -> None:
@@ -371,10 +412,6 @@ def project_update(*, project: JointProject, by: User | None, data: dict[str, An
 # --- status ------------------------------------------------------------------------------------
 
 
-def _status_label(status: str) -> str:
-    return str(ProjectStatus(status).label) if status in ProjectStatus.values else str(status)
-
-
 def _close_pending_claims(project: JointProject, *, by: User | None, base_url: str | None) -> None:
     """A finished or cancelled project declines the claims still waiting on it, and tells their side."""
     reason = (
@@ -402,55 +439,60 @@ def _transition(
     by: User | None,
     comment: str = "",
     base_url: str | None = None,
+    owners_only: bool = True,
     notify_participants: bool = True,
+    locked: bool = False,
 ) -> JointProject:
-    """Move the locked `project` to `to` if the table allows it; write the timeline and tell people."""
-    current = project.status
-    if to not in ProjectStatus.values:
-        raise ValidationError({"status": _("Choose a status the project can move to.")})
-    if to == current:
-        raise ValidationError(
-            {"status": _("The project is already %(status)s.") % {"status": _status_label(to)}}
-        )
-    if to not in TRANSITIONS.get(current, ()):
-        raise ValidationError(
-            {
-                "status": _("A project that is %(from)s cannot become %(to)s.")
-                % {"from": _status_label(current), "to": _status_label(to)}
-            }
-        )
+    """Move `project` to `to` if the table allows it (`portal.core.workflow.transition`: the lock
+    unless `locked`, the owners unless not `owners_only`, the state, the save, the timeline); then
+    decline the claims a closed project still has and tell the participants."""
     comment = (comment or "").strip()
-    if to == ProjectStatus.CANCELLED and not comment:
-        raise ValidationError({"comment": _("Give the reason for cancelling the project.")})
-    if (
-        to == ProjectStatus.CLAIMED
-        and not project.participants.exclude(role=ParticipantRole.LEAD).exists()
-    ):
-        raise ValidationError(
-            {
-                "status": _(
-                    "No unit has joined the project yet: accept a claim or an invitation first."
-                )
-            }
+
+    def apply(project: JointProject, rule: Transition) -> None:
+        if to == ProjectStatus.CANCELLED and not comment:
+            raise ValidationError({"comment": _("Give the reason for cancelling the project.")})
+        if (
+            to == ProjectStatus.CLAIMED
+            and not project.participants.exclude(role=ParticipantRole.LEAD).exists()
+        ):
+            raise ValidationError(
+                {
+                    "status": _(
+                        "No unit has joined the project yet: accept a claim or an invitation first."
+                    )
+                }
+            )
+        if to == ProjectStatus.COMPLETED:
+            project.completed_at = timezone.now()
+            project.progress = 100
+
+    def event(project: JointProject, rule: Transition, source: str, _applied) -> ProjectEvent:
+        return project_event(
+            project=project,
+            kind=rule.event,
+            by=by,
+            from_status=source,
+            to_status=to,
+            comment=comment,
+            progress=project.progress if to == ProjectStatus.COMPLETED else None,
         )
-    project.status = to
-    fields = ["status", "updated_at"]
-    if to == ProjectStatus.COMPLETED:
-        project.completed_at = timezone.now()
-        project.progress = 100
-        fields += ["completed_at", "progress"]
-    if by is not None:
-        project._history_user = by
-    project.save(update_fields=fields)
-    project_event(
-        project=project,
-        kind=ProjectEventKind.STATUS,
+
+    moved = transition(
+        project,
+        WORKFLOW,
+        to,
         by=by,
-        from_status=current,
-        to_status=to,
-        comment=comment,
-        progress=project.progress if to == ProjectStatus.COMPLETED else None,
+        check_role=(lambda project, by, _name: _require_owner(project, by))
+        if owners_only
+        else None,
+        apply=apply,
+        event=event,
+        fields=["completed_at", "progress"] if to == ProjectStatus.COMPLETED else [],
+        locked=locked,
+        queryset=_rows(),
+        of=("self",),
     )
+    project = moved.record
     if to in CLOSED_STATUSES:
         _close_pending_claims(project, by=by, base_url=base_url)
     if notify_participants:
@@ -460,7 +502,7 @@ def _transition(
             context=_project_mail_context(
                 project,
                 base_url,
-                from_label=_status_label(current),
+                from_label=_status_label(moved.source),
                 to_label=_status_label(to),
                 comment=comment,
             ),
@@ -480,18 +522,17 @@ def project_transition(
     comment: str = "",
     base_url: str | None = None,
 ) -> JointProject:
-    """Move a project to another status: only its owners, only along `TRANSITIONS`.
+    """Move a project to another status: only its owners, only along `WORKFLOW`.
 
     Completing it sets `completed_at` and the progress to 100; cancelling needs a reason; both decline
     the claims still pending. The participants are told by notification and e-mail.
     """
-    locked = _lock(project)
-    _require_owner(locked, by)
-    return _transition(locked, to=to, by=by, comment=comment, base_url=base_url)
+    return _transition(project, to=to, by=by, comment=comment, base_url=base_url)
 
 
 def project_claimed_if_open(project: JointProject, *, by: User | None) -> JointProject:
-    """An open project becomes `claimed` when its first unit besides the lead joins (locked row)."""
+    """An open project becomes `claimed` when its first unit besides the lead joins (the caller has
+    locked the row, and has made sure the unit may join)."""
     if project.status != ProjectStatus.OPEN:
         return project
     if not project.participants.exclude(role=ParticipantRole.LEAD).exists():
@@ -501,7 +542,9 @@ def project_claimed_if_open(project: JointProject, *, by: User | None) -> JointP
         to=ProjectStatus.CLAIMED,
         by=by,
         comment=_("A unit joined the project."),
+        owners_only=False,
         notify_participants=False,
+        locked=True,
     )
 
 
