@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.cache import failsafe
@@ -170,6 +171,39 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploads (photos, attachments, report files) on the file system under MEDIA_ROOT, or with
+# STORAGE_BACKEND=s3 in a private S3-compatible bucket (MinIO on the intranet; docs/operations.md).
+# Either way the portal's views check who asks; with the bucket they then redirect to a presigned
+# GET that lives AWS_QUERYSTRING_EXPIRE seconds (portal/core/files.py).
+STORAGE_BACKEND = env("STORAGE_BACKEND", default="filesystem")
+if STORAGE_BACKEND == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "portal.core.s3.PortalS3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default="us-east-1"),
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="path"),
+            "signature_version": "s3v4",
+            # private: no ACL is sent, objects get the bucket's (owner only); every read is signed
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=60),
+            "custom_domain": None,
+            # a name already taken gets a suffix, as on the file system (a rebuilt report's
+            # files are saved before the old ones are deleted)
+            "file_overwrite": False,
+        },
+    }
+elif STORAGE_BACKEND != "filesystem":
+    raise ImproperlyConfigured(
+        f"STORAGE_BACKEND must be filesystem or s3, not {STORAGE_BACKEND!r}."
+    )
+# With the file system behind nginx: the `internal` location that serves MEDIA_ROOT (`/protected/`),
+# so that the portal answers a permitted download with X-Accel-Redirect and nginx sends the file.
+MEDIA_ACCEL_REDIRECT = env("MEDIA_ACCEL_REDIRECT", default="")
 
 # Activity photos: the largest file accepted (bytes), and how long photos that were uploaded with a
 # refused form wait in the storage for the corrected form before they are cleaned away.
@@ -223,9 +257,23 @@ def tile_origin(url: str) -> str:
     return f"{scheme}://{host}"
 
 
+def storage_origins(options: dict) -> list[str]:
+    """Where the browser fetches a presigned URL of the bucket: the endpoint's origin (path style),
+    the bucket's own host below it (virtual style), or both (auto)."""
+    endpoint = options["endpoint_url"] or f"https://s3.{options['region_name']}.amazonaws.com"
+    scheme, _sep, rest = endpoint.partition("://")
+    host = rest.split("/", 1)[0]
+    path_style = f"{scheme}://{host}"
+    virtual = f"{scheme}://{options['bucket_name']}.{host}"
+    return {"path": [path_style], "virtual": [virtual]}.get(
+        options["addressing_style"], [path_style, virtual]
+    )
+
+
 # Scripts, styles, fonts and data only from the portal itself: every asset is vendored and no
 # template holds an inline script or event handler. Inline style attributes are allowed (Bootstrap
-# utilities and the admin use them); images also from the map's tile server and as blob: previews.
+# utilities and the admin use them); images also from the map's tile server, as blob: previews,
+# and from the bucket of uploads when there is one.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -240,6 +288,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+if STORAGE_BACKEND == "s3":  # photos shown in a page follow the portal's redirect to the bucket
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += storage_origins(
+        STORAGES["default"]["OPTIONS"]
+    )
 MAP_TILE_ATTRIBUTION = env(
     "MAP_TILE_ATTRIBUTION",
     default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
