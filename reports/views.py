@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from portal.core.files import file_response
 from portal.core.mixins import DistrictStaffRequiredMixin, FilteredListMixin
 from portal.core.outbox import enqueue_after_commit
 
@@ -79,12 +80,15 @@ class ReportFileView(LoginRequiredMixin, View):
         field = report.xlsx if self.kind == "xlsx" else report.pdf
         if not field:
             raise Http404(_("This report has no file yet."))
-        return FileResponse(
-            field.open("rb"),
-            as_attachment=self.kind == "xlsx",
-            filename=f"{report.file_stem}.{self.kind}",
-            content_type=XLSX_TYPE if self.kind == "xlsx" else "application/pdf",
-        )
+        try:
+            return file_response(
+                field,
+                filename=f"{report.file_stem}.{self.kind}",
+                as_attachment=self.kind == "xlsx",
+                content_type=XLSX_TYPE if self.kind == "xlsx" else "application/pdf",
+            )
+        except FileNotFoundError as exc:
+            raise Http404(_("This report has no file yet.")) from exc
 
 
 class ReportRebuildView(LoginRequiredMixin, DistrictStaffRequiredMixin, View):

@@ -8,7 +8,9 @@ same scope as the record the file belongs to: a link kept or forwarded opens not
 may not read. Demand attachments and report files have their own views with their own permissions.
 Each answer names its image type from the file's extension (the upload was checked by content),
 forbids sniffing another type, and carries a Content-Security-Policy that sandboxes it, so that even
-a file that got past the checks cannot run script in the portal's origin.
+a file that got past the checks cannot run script in the portal's origin. With object storage the
+answer is a short-lived redirect to the bucket instead (`portal.core.files.file_response`): another
+origin, told to answer with the image's type.
 """
 
 from collections.abc import Callable
@@ -17,7 +19,9 @@ from pathlib import PurePosixPath
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse
+
+from portal.core.files import Stored, file_response
 
 # prefix → check(user, path): whether the user may read the record the file belongs to
 _READERS: dict[str, Callable[..., bool]] = {}
@@ -28,6 +32,12 @@ IMAGE_TYPES = {
     ".png": "image/png",
     ".webp": "image/webp",
     ".gif": "image/gif",
+}
+# on the portal's own answer (a stream, or nginx's through X-Accel-Redirect)
+IMAGE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Cache-Control": "private, max-age=86400",
 }
 
 
@@ -49,7 +59,7 @@ def _may_see(user, path: str) -> bool:
     return len(parts) == 3 and parts[0] == PENDING_PREFIX and parts[1] == str(user.pk)
 
 
-def media(request, path: str) -> FileResponse | HttpResponseRedirect:
+def media(request, path: str) -> HttpResponse:
     suffix = PurePosixPath(path).suffix.lower()
     if suffix not in IMAGE_TYPES or ".." in path:
         raise Http404
@@ -61,13 +71,12 @@ def media(request, path: str) -> FileResponse | HttpResponseRedirect:
     if not _may_see(user, path):
         raise Http404
     try:
-        if not default_storage.exists(path):
-            raise Http404
-        handle = default_storage.open(path, "rb")
+        return file_response(
+            Stored(default_storage, path),
+            filename=PurePosixPath(path).name,
+            as_attachment=False,
+            content_type=IMAGE_TYPES[suffix],
+            headers=IMAGE_HEADERS,
+        )
     except (SuspiciousFileOperation, OSError) as exc:
         raise Http404 from exc
-    response = FileResponse(handle, content_type=IMAGE_TYPES[suffix])
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=86400"
-    return response

@@ -4,7 +4,6 @@ A demand moves only through its step endpoints (`POST /demands/{id}/accept/` …
 actions as the browser's; a step the demand's state does not allow is a 400 naming `status`.
 """
 
-from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -28,6 +27,7 @@ from portal.api.parsers import BoundedJSONParser
 from portal.api.renderers import OCTET, OctetStreamRenderer
 from portal.api.steps import step, write_schema
 from portal.api.viewsets import ExportMixin, HistoryActionMixin, ScopedModelViewSet, run_action
+from portal.core.files import file_response
 from portal.core.mail import request_base_url
 from portal.regions.models import Region
 
@@ -487,7 +487,15 @@ class DemandViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
 
     @extend_schema(
         request=None,
-        responses={(200, OCTET): OpenApiResponse(OpenApiTypes.BINARY, description=_("The file"))},
+        responses={
+            (200, OCTET): OpenApiResponse(OpenApiTypes.BINARY, description=_("The file")),
+            302: OpenApiResponse(
+                description=_(
+                    "With object storage: a redirect to a signed address of the file, valid for "
+                    "AWS_QUERYSTRING_EXPIRE seconds (60 by default)"
+                )
+            ),
+        },
         parameters=[OpenApiParameter("attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
         filters=False,
     )
@@ -506,10 +514,11 @@ class DemandViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
         if item is None:
             raise NotFound(_("This demand has no such file."))
         try:
-            handle = item.file.open("rb")
+            return file_response(
+                item.file, filename=item.name, as_attachment=True, content_type=OCTET
+            )
         except FileNotFoundError as exc:
             raise NotFound(_("This demand has no such file.")) from exc
-        return FileResponse(handle, as_attachment=True, filename=item.name, content_type=OCTET)
 
     @extend_schema(responses=DemandCountsReportSerializer)
     @action(detail=False, pagination_class=None)

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -21,6 +21,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from portal.core.actions_views import ActionFormMixin, ActionView, form_error_list, is_htmx
+from portal.core.files import file_response
 from portal.core.history import history_entries
 from portal.core.mail import request_base_url
 from portal.core.mixins import FilteredListMixin
@@ -394,12 +395,14 @@ class DemandAttachmentView(DemandAccessMixin, View):
         attachment = get_object_or_404(DemandAttachment, pk=attachment_id, demand=demand)
         content_type = mimetypes.guess_type(attachment.name)[0] or "application/octet-stream"
         try:
-            handle = attachment.file.open("rb")
+            return file_response(
+                attachment.file,
+                filename=attachment.name,
+                as_attachment=True,
+                content_type=content_type,
+            )
         except FileNotFoundError as exc:
             raise Http404 from exc
-        return FileResponse(
-            handle, as_attachment=True, filename=attachment.name, content_type=content_type
-        )
 
 
 # --- campaigns and deadlines --------------------------------------------------------------------
