@@ -1,5 +1,6 @@
 """The profiles behave as documented: the production one refuses to start without a real secret."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -11,6 +12,7 @@ from django.db import connection
 from environ import Env
 
 from portal.core.cache import failsafe
+from tests.s3 import s3_storage
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -121,3 +123,60 @@ def test_query_count_header_says_how_many_queries_a_request_made(client, setting
     response = client.get("/api/v1/regions/")
     assert response.status_code == 200
     assert int(response["X-Query-Count"]) >= 2  # the session and user, then the regions
+
+
+S3_ENVIRONMENT = {
+    "STORAGE_BACKEND": "s3",
+    "AWS_S3_ENDPOINT_URL": "https://files.portal.example.org",
+    "AWS_STORAGE_BUCKET_NAME": "portal-uploads",
+    "AWS_ACCESS_KEY_ID": "portal",
+    "AWS_SECRET_ACCESS_KEY": "portal-secret",
+    "AWS_S3_REGION_NAME": "cn-east-1",
+}
+SHOW_STORAGE = (
+    "import json; from django.conf import settings; "
+    "print(json.dumps([settings.STORAGES['default'], "
+    "settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']]))"
+)
+
+
+def test_production_keeps_uploads_in_a_private_bucket_when_told_to():
+    """STORAGE_BACKEND=s3 and the AWS_* variables: django-storages' S3 backend on a private bucket
+    (no ACL sent, every read signed for a minute, path-style addresses as MinIO wants), which is
+    what tests/s3.py gives the tests; the pages may show images from its endpoint."""
+    result = check_deploy(CACHE_URL=SHARED_CACHE, **S3_ENVIRONMENT)
+    assert result.returncode == 0, result.stderr
+    shown = run_manage(
+        "shell",
+        "-c",
+        SHOW_STORAGE,
+        SECRET_KEY=secrets.token_urlsafe(64),
+        **PRODUCTION,
+        **S3_ENVIRONMENT,
+    )
+    assert shown.returncode == 0, shown.stderr
+    storage, img_src = json.loads(shown.stdout.strip().splitlines()[-1])
+    expected = s3_storage(
+        "portal-uploads",
+        endpoint="https://files.portal.example.org",
+        access_key="portal",
+        secret_key="portal-secret",
+        region="cn-east-1",
+    )
+    assert storage == expected
+    assert img_src[-1] == "https://files.portal.example.org"
+
+
+def test_uploads_stay_on_the_file_system_by_default():
+    shown = run_manage(
+        "shell", "-c", SHOW_STORAGE, SECRET_KEY=secrets.token_urlsafe(64), **PRODUCTION
+    )
+    assert shown.returncode == 0, shown.stderr
+    storage, _img_src = json.loads(shown.stdout.strip().splitlines()[-1])
+    assert storage == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
+def test_an_unknown_storage_backend_is_refused():
+    result = run_manage("check", STORAGE_BACKEND="ftp")
+    assert result.returncode != 0
+    assert "STORAGE_BACKEND must be filesystem or s3" in result.stderr
