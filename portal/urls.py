@@ -37,5 +37,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
-if settings.MEDIA_URL.startswith("/"):  # not when object storage serves the files itself
+if settings.MEDIA_URL.startswith("/"):  # not with an absolute MEDIA_URL (another server)
     urlpatterns.append(path(f"{settings.MEDIA_URL[1:]}<path:path>", media, name="media"))
