@@ -9,9 +9,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=portal.settings.production
 
 # Pango (with fontconfig and HarfBuzz) is what WeasyPrint typesets the PDF reports with; the
-# Chinese font itself ships in static/vendor/noto-sans-sc.
+# Chinese font itself ships in static/vendor/noto-sans-sc. postgresql-client (15, as the server) is
+# pg_dump and pg_restore for `manage.py backup` and `restore`.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 postgresql-client \
     && rm -rf /var/lib/apt/lists/* \
     && pip install --no-cache-dir uv==0.13.9 \
     && useradd --system --create-home --uid 1000 portal
@@ -25,8 +26,9 @@ COPY --chown=portal:portal . .
 RUN SECRET_KEY=build-only-$(python -c 'import secrets; print(secrets.token_urlsafe(64))') \
     ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     python manage.py collectstatic --no-input \
-    && mkdir -p /app/var/media /app/var/beat && chown -R portal:portal /app/var
+    && mkdir -p /app/var/media /app/var/beat /app/var/backups && chown -R portal:portal /app/var
 
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]
+# Address, workers, timeout and max_requests come from GUNICORN_* (gunicorn.conf.py).
+CMD ["gunicorn", "portal.wsgi"]

@@ -50,6 +50,8 @@ SERVER_ENV = {
     "EMAIL_URL": "dummymail://",
     "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "memory://"),
     "QUERY_COUNT_HEADER": "True",
+    # Measured workers are not replaced mid-run (gunicorn.conf.py replaces them every 2,000 requests).
+    "GUNICORN_MAX_REQUESTS": "0",
 }
 
 

@@ -136,6 +136,29 @@ def backup_create(*, directory: Path | None = None, alias: str = "default") -> B
     return Backup(database=database, media=media, media_files=media_files)
 
 
+def backup_prune(*, directory: Path | None = None, keep_days: int) -> list[Path]:
+    """Delete the backups (database file and its uploads archive) older than `keep_days` days from
+    `directory`; the newest backup stays whatever its age, so a portal that stopped backing up still
+    has one. Returns the files deleted."""
+    directory = Path(directory or default_directory())
+    if keep_days < 1 or not directory.is_dir():
+        return []
+    databases = sorted(
+        (p for p in directory.glob("portal-*") if p.suffix in (".dump", ".sqlite3")),
+        key=lambda p: p.stat().st_mtime,
+    )
+    cutoff = timezone.now().timestamp() - keep_days * 24 * 60 * 60
+    deleted = []
+    for database in databases[:-1]:
+        if database.stat().st_mtime >= cutoff:
+            continue
+        for path in (database, media_archive_for(database)):
+            if path.exists():
+                path.unlink()
+                deleted.append(path)
+    return deleted
+
+
 def _kind(path: Path) -> str | None:
     with path.open("rb") as handle:
         head = handle.read(len(SQLITE_MAGIC))

@@ -364,6 +364,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# `manage.py backup` deletes backups older than this many days after writing one (0 keeps all).
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=0)
+
 # The API's JSON bodies: at most this many bytes (Django's DATA_UPLOAD_MAX_MEMORY_SIZE default) and
 # arrays/objects nested at most this deep; beyond either the answer is 400 parse_error.
 API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=2_621_440)

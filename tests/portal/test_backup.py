@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 import uuid
 from contextlib import closing
 from pathlib import Path
@@ -229,3 +230,28 @@ def test_postgresql_backup_restores_every_table_and_the_uploads_into_a_fresh_dat
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(CommandError, match="未安装 pg_dump"):
         call_command("backup", dir=tmp_path / "backups")
+
+
+def test_old_backups_are_pruned_after_keep_days_but_never_the_newest(tmp_path):
+    from portal.core.backup import backup_prune
+
+    day = 24 * 60 * 60
+    now = time.time()
+    made = {}
+    for name, age in (("old", 10), ("older", 20), ("recent", 2)):
+        database = tmp_path / f"portal-2026{age:04d}-000000.dump"
+        media = tmp_path / f"portal-2026{age:04d}-000000.tar.gz"
+        for path in (database, media):
+            path.write_bytes(b"x")
+            os.utime(path, (now - age * day, now - age * day))
+        made[name] = (database, media)
+    unrelated = tmp_path / "notes.txt"
+    unrelated.write_text("kept")
+    deleted = backup_prune(directory=tmp_path, keep_days=7)
+    assert sorted(deleted) == sorted([*made["old"], *made["older"]])
+    assert all(p.exists() for p in made["recent"]) and unrelated.exists()
+    assert backup_prune(directory=tmp_path, keep_days=0) == []
+    # Alone and old, the newest backup stays.
+    for path in made["recent"]:
+        os.utime(path, (now - 90 * day, now - 90 * day))
+    assert backup_prune(directory=tmp_path, keep_days=7) == []

@@ -1,9 +1,10 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from portal.core.backup import BackupError, backup_create, default_directory
+from portal.core.backup import BackupError, backup_create, backup_prune, default_directory
 
 
 class Command(BaseCommand):
@@ -20,6 +21,13 @@ class Command(BaseCommand):
             help=f"Folder to write the backup into (default: {default_directory()}).",
         )
         parser.add_argument("--database", default="default", help="Database alias.")
+        parser.add_argument(
+            "--keep",
+            type=int,
+            default=settings.BACKUP_KEEP_DAYS,
+            help="Then delete backups older than this many days, keeping the newest "
+            "(default BACKUP_KEEP_DAYS; 0 keeps all).",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -31,3 +39,5 @@ class Command(BaseCommand):
             _("Uploaded files: %(path)s (%(count)d files)")
             % {"path": backup.media, "count": backup.media_files}
         )
+        for path in backup_prune(directory=options["dir"], keep_days=options["keep"]):
+            self.stdout.write(_("Deleted the old backup %(path)s") % {"path": path})
