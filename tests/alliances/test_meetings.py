@@ -411,7 +411,11 @@ def test_check_in_page_confirms_or_explains(world, client):
     response = client.get(url)  # before the window
     assert response.status_code == 400
     client.logout()
-    assert client.get(url).status_code == 302  # to the sign-in page
+    # Not signed in: the guests' e-mail form, and a way to sign in for unit contacts.
+    response = client.get(url)
+    assert response.status_code == 200
+    assert 'data-testid="check-in-closed"' in response.content.decode()  # before the window
+    assert "/accounts/login/?next=" in response.content.decode()
 
 
 def test_qr_code_is_an_svg_for_the_organizer_only(world, client):
