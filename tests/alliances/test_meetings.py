@@ -574,6 +574,20 @@ def test_the_guests_mail_carries_a_personal_check_in_link_that_checks_them_in(
     assert meeting.invitations.filter(attended=True).count() == 1
 
 
+def test_a_change_mails_the_guest_their_check_in_link_again(
+    guest_meeting, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.meeting_update(
+            meeting=guest_meeting, by=world["staff"], start_at=START + datetime.timedelta(hours=1)
+        )
+    [to_guest] = [m for m in mailoutbox if m.to == [GUEST]]
+    link = actions.invitation_checkin_url(guest_invitation(guest_meeting))
+    assert link in to_guest.body
+    to_unit = next(m for m in mailoutbox if m.to != [GUEST])
+    assert "/invitations/check-in/" not in to_unit.body
+
+
 def test_a_forged_or_foreign_check_in_link_is_404(guest_meeting, world, client):
     guest = guest_invitation(guest_meeting)
     unit_invitation = guest_meeting.invitations.filter(unit__isnull=False).first()
