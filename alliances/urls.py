@@ -58,6 +58,11 @@ urlpatterns = [
         name="meeting-check-in",
     ),
     path(
+        "invitations/check-in/<str:token>/",
+        meetings.InvitationCheckInView.as_view(),
+        name="invitation-check-in",
+    ),
+    path(
         "invitations/<int:pk>/rsvp/",
         meetings.InvitationRsvpView.as_view(),
         name="invitation-rsvp",

@@ -27,6 +27,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
+from alliances.actions.meetings import invitation_checkin_token
 from portal.accounts.actions import api_token_create
 from portal.core.masking import mask_phone
 from tests.auth import api_key_for
@@ -501,8 +502,16 @@ PAGES = {
     "alliances/meetings/<pk>/attendance.xlsx": R("meeting", get="L L 200 403 403 200 403 404"),
     "alliances/meetings/<pk>/meeting.ics": R("meeting", get="L L 200 200 200 200 200 404"),
     "alliances/meetings/<pk>/qr.svg": R("meeting", get="L L 200 403 403 200 403 404"),
+    # Not signed in: the guests' e-mail form (the world's meeting is ahead: it says when it opens).
     "alliances/meetings/check-in/<token>/": R(
-        get="L L 403 403 403 400 400 400", at={"token": lambda w: w["meeting"].checkin_token}
+        get="200 200 403 403 403 400 400 400",
+        post="400 400 400 400 400 400 400 400",
+        at={"token": lambda w: w["meeting"].checkin_token},
+    ),
+    # A guest's personal link (no sign-in); the world's meeting is ahead, so it is refused with when.
+    "alliances/invitations/check-in/<token>/": R(
+        get="400 400 400 400 400 400 400 400",
+        at={"token": lambda w: invitation_checkin_token(w["guest"])},
     ),
     "alliances/invitations/<pk>/rsvp/": R(
         "invitation", post="L L 302 403 403 403 302 404", data={"rsvp": "accepted"}

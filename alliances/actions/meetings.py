@@ -6,13 +6,19 @@ import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from members.models import MemberUnit
 from portal.core.mail import absolute_url, send_after_commit
+from portal.core.ratelimit import rate_exceeded, rate_reached
 
 from ..calendar import ICS_MIMETYPE, ics_filename, meeting_ics
 from ..choices import AllianceStatus, MeetingStatus, Rsvp
@@ -30,6 +36,8 @@ MAX_ATTENDING = 99
 # Fields whose change invitees must see in their calendars (SEQUENCE grows, they are mailed).
 CALENDAR_FIELDS = ("title", "start_at", "end_at", "station", "address", "online_url", "agenda")
 EDITABLE_FIELDS = (*CALENDAR_FIELDS, "kind", "reminder_offsets")
+# The salt of a guest's personal check-in link (a signed invitation id, see invitation_checkin_url).
+CHECKIN_LINK_SALT = "alliances.invitation-check-in"
 
 
 def validate_reminder_offsets(offsets: Any) -> list[int] | None:
@@ -102,9 +110,11 @@ def _mail_invitees(
         **(extra or {}),
     }
     for invitation, to in _invitation_recipients(invitations):
+        # A guest has no account: their mail carries their personal check-in link.
+        checkin_link = "" if invitation.unit_id else invitation_checkin_url(invitation, base_url)
         send_after_commit(
             template=f"alliances/email/{template}",
-            context={**context, "invitation": invitation},
+            context={**context, "invitation": invitation, "checkin_link": checkin_link},
             to=to,
             attachments=[
                 (
@@ -391,32 +401,116 @@ def checkin_window(meeting: Meeting) -> tuple[datetime.datetime, datetime.dateti
     return meeting.start_at - CHECKIN_OPENS_BEFORE, meeting.end_at
 
 
-@transaction.atomic
-def meeting_check_in(*, token: str, user: User) -> Invitation:
-    """Mark the user's unit attended from the meeting's QR code; checking in twice changes nothing."""
-    meeting = Meeting.objects.filter(checkin_token=token).first() if token else None
-    if meeting is None:
-        raise ValidationError({"token": _("This check-in code is not valid.")})
-    if not (user.is_authenticated and user.is_unit_contact and user.unit_id):
-        raise PermissionDenied(_("Sign in as the contact of an invited unit to check in."))
+def checkin_refusal(meeting: Meeting, now: datetime.datetime | None = None) -> str | None:
+    """Why the meeting takes no check-in now (it says when check-in opens), or None while it does."""
     if meeting.status != MeetingStatus.SCHEDULED:
-        raise ValidationError({"token": _("This meeting is not taking check-ins.")})
+        return _("This meeting is not taking check-ins.")
     opens, closes = checkin_window(meeting)
-    now = timezone.now()
+    now = now or timezone.now()
     if now < opens:
-        raise ValidationError({"token": _("Check-in opens 30 minutes before the meeting starts.")})
+        return _("Check-in opens at %(time)s, 30 minutes before the meeting starts.") % {
+            "time": date_format(timezone.localtime(opens), "Y-m-d H:i")
+        }
     if now > closes:
-        raise ValidationError({"token": _("This meeting is over; check-in has closed.")})
-    invitation = (
-        Invitation.objects.select_for_update().filter(meeting=meeting, unit_id=user.unit_id).first()
-    )
+        return _("This meeting is over; check-in has closed.")
+    return None
+
+
+@transaction.atomic
+def _check_in(
+    meeting: Meeting, invitations: QuerySet[Invitation], not_invited: Exception
+) -> Invitation:
+    """The one place a check-in is recorded (QR code signed in, guest e-mail, guest link): inside the
+    window only, on the invitation row locked, once; checking in again changes nothing."""
+    now = timezone.now()
+    refusal = checkin_refusal(meeting, now)
+    if refusal:
+        raise ValidationError({"token": refusal})
+    invitation = invitations.filter(meeting=meeting).select_for_update().first()
     if invitation is None:
-        raise PermissionDenied(_("Your unit is not invited to this meeting."))
+        raise not_invited
+    invitation.meeting = meeting
     if not invitation.attended:
         invitation.attended = True
         invitation.checked_in_at = now
         invitation.save(update_fields=["attended", "checked_in_at"])
     return invitation
+
+
+def _meeting_for_checkin(token: str) -> Meeting:
+    meeting = Meeting.objects.filter(checkin_token=token).first() if token else None
+    if meeting is None:
+        raise ValidationError({"token": _("This check-in code is not valid.")})
+    return meeting
+
+
+def meeting_check_in(*, token: str, user: User) -> Invitation:
+    """Mark the user's unit attended from the meeting's QR code; checking in twice changes nothing."""
+    meeting = _meeting_for_checkin(token)
+    if not (user.is_authenticated and user.is_unit_contact and user.unit_id):
+        raise PermissionDenied(_("Sign in as the contact of an invited unit to check in."))
+    return _check_in(
+        meeting,
+        Invitation.objects.filter(unit_id=user.unit_id),
+        PermissionDenied(_("Your unit is not invited to this meeting.")),
+    )
+
+
+class GuestCheckInLimited(Exception):
+    """The client address has used up GUEST_CHECKIN_RATE_LIMIT refused guest check-ins."""
+
+
+def meeting_guest_check_in(*, token: str, email: str, ip: str | None) -> Invitation:
+    """A guest without an account checks in with the QR code and the e-mail they were invited by
+    (any case). Each refusal counts against GUEST_CHECKIN_RATE_LIMIT for the client address, so the
+    form cannot be used to try out addresses; once it is used up, nothing is looked up."""
+    if rate_reached("guest-check-in", ip, settings.GUEST_CHECKIN_RATE_LIMIT):
+        raise GuestCheckInLimited
+    try:
+        meeting = _meeting_for_checkin(token)
+        return _check_in(
+            meeting,
+            Invitation.objects.filter(unit__isnull=True, guest_email__iexact=email.strip()),
+            ValidationError({"email": _("This e-mail is not invited to this meeting.")}),
+        )
+    except ValidationError:
+        rate_exceeded("guest-check-in", ip, settings.GUEST_CHECKIN_RATE_LIMIT)
+        raise
+
+
+def invitation_checkin_token(invitation: Invitation) -> str:
+    """The secret of a guest's personal check-in link: the invitation's id, signed."""
+    return signing.dumps(invitation.pk, salt=CHECKIN_LINK_SALT)
+
+
+def invitation_checkin_url(invitation: Invitation, base_url: str | None = None) -> str:
+    path = reverse("alliances:invitation-check-in", args=[invitation_checkin_token(invitation)])
+    return absolute_url(path, base_url)
+
+
+def invitation_for_checkin_link(token: str) -> Invitation:
+    """The guest invitation a personal check-in link names; Invitation.DoesNotExist when the token
+    is forged or the invitation is gone."""
+    try:
+        pk = signing.loads(token, salt=CHECKIN_LINK_SALT)
+    except signing.BadSignature as exc:
+        raise Invitation.DoesNotExist from exc
+    if not isinstance(pk, int):
+        raise Invitation.DoesNotExist
+    return Invitation.objects.select_related("meeting", "meeting__alliance").get(
+        pk=pk, unit__isnull=True
+    )
+
+
+def invitation_link_check_in(*, token: str) -> Invitation:
+    """A guest opens the personal link of their invitation mail: checked in during the window, once
+    (opening it again changes nothing); Invitation.DoesNotExist for a forged token."""
+    invitation = invitation_for_checkin_link(token)
+    return _check_in(
+        invitation.meeting,
+        Invitation.objects.filter(pk=invitation.pk),
+        Invitation.DoesNotExist(),
+    )
 
 
 @transaction.atomic

@@ -149,6 +149,12 @@ class RsvpForm(forms.Form):
     )
 
 
+class GuestCheckInForm(forms.Form):
+    """A guest without an account checks in with the e-mail address they were invited by."""
+
+    email = forms.EmailField(label=_("your invitation's e-mail"), max_length=254)
+
+
 class MinutesForm(forms.Form):
     minutes = forms.CharField(label=_("minutes"), widget=forms.Textarea(attrs={"rows": 8}))
     decisions = forms.CharField(

@@ -22,6 +22,7 @@ from portal.core.exports import xlsx_response
 from portal.core.mail import absolute_url, request_base_url
 from portal.core.masking import mask_email
 from portal.core.mixins import FilteredListMixin
+from portal.core.ratelimit import client_ip
 
 from ..actions import meetings as actions
 from ..calendar import feed_ics, ics_filename, meeting_ics
@@ -29,6 +30,7 @@ from ..choices import MeetingStatus, Rsvp
 from ..filters import MeetingFilterSet, upcoming_first
 from ..forms.meetings import (
     CancelForm,
+    GuestCheckInForm,
     InvitationAddForm,
     MeetingForm,
     MeetingScheduleForm,
@@ -443,26 +445,79 @@ class MeetingQrView(LoginRequiredMixin, View):
         return response
 
 
-class MeetingCheckInView(LoginRequiredMixin, View):
-    """Opening the QR code's address during the meeting marks the user's unit attended."""
+def _check_in_page(request, meeting, *, status=200, **context):
+    return render(
+        request, "alliances/meeting_check_in.html", {"meeting": meeting, **context}, status=status
+    )
 
-    template_name = "alliances/meeting_check_in.html"
 
-    def get(self, request, token):
+class MeetingCheckInView(View):
+    """The QR code's address. A signed-in unit contact who opens it during the meeting checks their
+    unit in; a visitor who is not signed in gets a form for the e-mail a guest was invited by."""
+
+    def _meeting(self, token) -> Meeting:
         meeting = Meeting.objects.filter(checkin_token=token).select_related("alliance").first()
         if meeting is None:
             raise Http404
+        return meeting
+
+    def _guest_form(self, request, meeting, form, *, status=200, error=""):
+        return _check_in_page(
+            request,
+            meeting,
+            status=status,
+            guest_form=form,
+            error=error,
+            closed=actions.checkin_refusal(meeting),
+        )
+
+    def get(self, request, token):
+        meeting = self._meeting(token)
+        if not request.user.is_authenticated:
+            return self._guest_form(request, meeting, GuestCheckInForm())
         try:
             invitation = actions.meeting_check_in(token=token, user=request.user)
         except (ValidationError, PermissionDenied) as exc:
             message = error_text(exc) if isinstance(exc, ValidationError) else str(exc)
-            return render(
+            return _check_in_page(
                 request,
-                self.template_name,
-                {"meeting": meeting, "error": message},
+                meeting,
+                error=message,
                 status=403 if isinstance(exc, PermissionDenied) else 400,
             )
-        return render(request, self.template_name, {"meeting": meeting, "invitation": invitation})
+        return _check_in_page(request, meeting, invitation=invitation)
+
+    def post(self, request, token):
+        """A guest's e-mail: checked in, or one neutral refusal (rate-limited per client address)."""
+        meeting = self._meeting(token)
+        form = GuestCheckInForm(request.POST)
+        if not form.is_valid():
+            return self._guest_form(request, meeting, form, status=400)
+        try:
+            invitation = actions.meeting_guest_check_in(
+                token=token, email=form.cleaned_data["email"], ip=client_ip(request)
+            )
+        except actions.GuestCheckInLimited:
+            message = _("Too many check-in attempts from your address; try again later.")
+            return self._guest_form(request, meeting, form, status=429, error=message)
+        except ValidationError as exc:
+            return self._guest_form(request, meeting, form, status=400, error=error_text(exc))
+        return _check_in_page(request, meeting, invitation=invitation)
+
+
+class InvitationCheckInView(View):
+    """A guest's personal link from the invitation mail: opened during the meeting, it checks them
+    in (again: nothing changes); before, it says when check-in opens. A forged link is 404."""
+
+    def get(self, request, token):
+        try:
+            invitation = actions.invitation_link_check_in(token=token)
+        except Invitation.DoesNotExist as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            meeting = actions.invitation_for_checkin_link(token).meeting
+            return _check_in_page(request, meeting, error=error_text(exc), status=400)
+        return _check_in_page(request, invitation.meeting, invitation=invitation)
 
 
 def _feed_response(request, content: bytes, etag_source: str, last_modified) -> HttpResponse:

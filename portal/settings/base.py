@@ -233,6 +233,10 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 REGISTRATION_RATE_LIMIT = env("REGISTRATION_RATE_LIMIT", default="5/h")
 REGISTRATION_CONFIRM_HOURS = env.int("REGISTRATION_CONFIRM_HOURS", default=48)
 
+# Guests without an account check in to a meeting with their e-mail (docs/meetings.md): refused
+# attempts per client address, so that the form cannot be used to try out addresses.
+GUEST_CHECKIN_RATE_LIMIT = env("GUEST_CHECKIN_RATE_LIMIT", default="10/h")
+
 # Meeting reminders (docs/meetings.md): a claim older than this is taken to be a dead worker's and
 # sent again; the sweep looks this far ahead (longer offsets fire when the meeting comes this close);
 # after-meeting reminders missed by more than the grace are dropped; a reminder that failed this many

@@ -2,10 +2,13 @@
 
 import datetime
 import io
+import re
 
 import pytest
 import time_machine
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils.translation import gettext
 from icalendar import Calendar
@@ -411,7 +414,196 @@ def test_check_in_page_confirms_or_explains(world, client):
     response = client.get(url)  # before the window
     assert response.status_code == 400
     client.logout()
-    assert client.get(url).status_code == 302  # to the sign-in page
+    # Not signed in: the guests' e-mail form, and a way to sign in for unit contacts.
+    response = client.get(url)
+    assert response.status_code == 200
+    assert 'data-testid="check-in-closed"' in response.content.decode()  # before the window
+    assert "/accounts/login/?next=" in response.content.decode()
+
+
+# --- guests check in without an account -------------------------------------------------------
+
+GUEST = "guest.wang@example.org"
+
+
+@pytest.fixture
+def guest_meeting(world):
+    return schedule(world, guests=[("王嘉宾", GUEST)])
+
+
+def guest_invitation(meeting) -> Invitation:
+    return meeting.invitations.get(unit__isnull=True)
+
+
+def check_in_as_guest(client, meeting, email):
+    url = reverse("alliances:meeting-check-in", args=[meeting.checkin_token])
+    return client.post(url, {"email": email})
+
+
+def test_the_check_in_page_asks_a_visitor_for_the_invitations_e_mail(guest_meeting, client):
+    with time_machine.travel(START, tick=False):
+        response = client.get(
+            reverse("alliances:meeting-check-in", args=[guest_meeting.checkin_token])
+        )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="guest-check-in"' in page and 'name="email"' in page
+
+
+def test_an_invited_guest_checks_in_with_their_e_mail_in_any_case(guest_meeting, client):
+    with time_machine.travel(START + datetime.timedelta(minutes=3), tick=False):
+        response = check_in_as_guest(client, guest_meeting, "  Guest.Wang@Example.ORG ")
+    assert response.status_code == 200
+    assert 'data-testid="check-in-ok"' in response.content.decode()
+    assert "王嘉宾" in response.content.decode()
+    invitation = guest_invitation(guest_meeting)
+    assert invitation.attended
+    assert invitation.checked_in_at == START + datetime.timedelta(minutes=3)
+    assert guest_meeting.invitations.filter(attended=True).count() == 1
+
+
+def test_checking_in_twice_as_a_guest_changes_nothing(guest_meeting, client):
+    with time_machine.travel(START, tick=False):
+        check_in_as_guest(client, guest_meeting, GUEST)
+    with time_machine.travel(START + datetime.timedelta(minutes=20), tick=False):
+        response = check_in_as_guest(client, guest_meeting, GUEST)
+    assert response.status_code == 200
+    assert 'data-testid="check-in-ok"' in response.content.decode()
+    invitation = guest_invitation(guest_meeting)
+    assert invitation.checked_in_at == START
+    assert invitation.history.filter(attended=True).count() == 1
+
+
+def test_an_e_mail_that_is_not_invited_gets_one_neutral_refusal(guest_meeting, world, client):
+    with time_machine.travel(START, tick=False):
+        for email in ("nobody@example.org", "member-contact@example.org"):
+            response = check_in_as_guest(client, guest_meeting, email)
+            assert response.status_code == 400
+            assert gettext("This e-mail is not invited to this meeting.") in (
+                response.content.decode()
+            )
+    assert not guest_meeting.invitations.filter(attended=True).exists()
+
+
+def test_a_guest_outside_the_window_is_told_when_check_in_opens(guest_meeting, client):
+    with time_machine.travel(START - datetime.timedelta(minutes=31), tick=False):
+        early = check_in_as_guest(client, guest_meeting, GUEST)
+        page = client.get(reverse("alliances:meeting-check-in", args=[guest_meeting.checkin_token]))
+    with time_machine.travel(END + datetime.timedelta(minutes=1), tick=False):
+        late = check_in_as_guest(client, guest_meeting, GUEST)
+    assert early.status_code == 400
+    # 06:00 UTC is 14:00 in Shanghai; check-in opens half an hour before.
+    assert "2026-12-10 13:30" in early.content.decode()
+    assert "2026-12-10 13:30" in page.content.decode()
+    assert 'data-testid="guest-check-in"' not in page.content.decode()
+    assert late.status_code == 400
+    assert gettext("This meeting is over; check-in has closed.") in late.content.decode()
+    assert not guest_invitation(guest_meeting).attended
+
+
+def test_refused_guest_check_ins_are_rate_limited_per_address(guest_meeting, client, settings):
+    settings.GUEST_CHECKIN_RATE_LIMIT = "3/h"
+    with time_machine.travel(START, tick=False):
+        # A success does not count against the limit.
+        assert check_in_as_guest(client, guest_meeting, GUEST).status_code == 200
+        for n in range(3):
+            assert (
+                check_in_as_guest(client, guest_meeting, f"try{n}@example.org").status_code == 400
+            )
+        limited = check_in_as_guest(client, guest_meeting, "try9@example.org")
+        assert limited.status_code == 429
+        assert gettext("Too many check-in attempts from your address; try again later.") in (
+            limited.content.decode()
+        )
+        # Once the limit is reached nothing is looked up, not even an invited address.
+        assert check_in_as_guest(client, guest_meeting, GUEST).status_code == 429
+        other = Client(REMOTE_ADDR="192.0.2.7")
+        assert check_in_as_guest(other, guest_meeting, GUEST).status_code == 200
+    with time_machine.travel(START + datetime.timedelta(hours=1, minutes=1), tick=False):
+        assert check_in_as_guest(client, guest_meeting, GUEST).status_code == 200
+
+
+def test_an_empty_or_malformed_e_mail_shows_the_form_again(guest_meeting, client):
+    with time_machine.travel(START, tick=False):
+        response = check_in_as_guest(client, guest_meeting, "not-an-address")
+    assert response.status_code == 400
+    assert 'data-testid="guest-check-in"' in response.content.decode()
+    assert not guest_invitation(guest_meeting).attended
+
+
+def text_of(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def checkin_link_of(message) -> str:
+    found = re.search(r"https?://\S+/alliances/invitations/check-in/\S+/", text_of(message))
+    assert found, text_of(message)
+    return found.group(0)
+
+
+def test_the_guests_mail_carries_a_personal_check_in_link_that_checks_them_in(
+    world, smtp_server, django_capture_on_commit_callbacks, client
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = schedule(world, guests=[("王嘉宾", GUEST)])
+    messages = smtp_server.wait_for(5)
+    to_guest = [m for m in messages if m["To"] == GUEST]
+    assert len(to_guest) == 1
+    link = checkin_link_of(to_guest[0])
+    assert link.startswith("http://portal.test/")
+    # The units' contacts check in signed in, through the QR code: their mails carry no link.
+    assert not any("/invitations/check-in/" in text_of(m) for m in messages if m["To"] != GUEST)
+    path = link.removeprefix("http://portal.test")
+    with time_machine.travel(START - datetime.timedelta(hours=1), tick=False):
+        early = client.get(path)
+    assert early.status_code == 400
+    assert "2026-12-10 13:30" in early.content.decode()
+    assert not guest_invitation(meeting).attended
+    with time_machine.travel(START + datetime.timedelta(minutes=1), tick=False):
+        response = client.get(path)
+    assert response.status_code == 200
+    assert 'data-testid="check-in-ok"' in response.content.decode()
+    invitation = guest_invitation(meeting)
+    assert invitation.attended
+    assert invitation.checked_in_at == START + datetime.timedelta(minutes=1)
+    # Opening it again (or someone else opening it) changes nothing.
+    with time_machine.travel(START + datetime.timedelta(minutes=30), tick=False):
+        again = client.get(path)
+    assert again.status_code == 200
+    assert guest_invitation(meeting).checked_in_at == invitation.checked_in_at
+    assert meeting.invitations.filter(attended=True).count() == 1
+
+
+def test_a_change_mails_the_guest_their_check_in_link_again(
+    guest_meeting, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.meeting_update(
+            meeting=guest_meeting, by=world["staff"], start_at=START + datetime.timedelta(hours=1)
+        )
+    [to_guest] = [m for m in mailoutbox if m.to == [GUEST]]
+    link = actions.invitation_checkin_url(guest_invitation(guest_meeting))
+    assert link in to_guest.body
+    to_unit = next(m for m in mailoutbox if m.to != [GUEST])
+    assert "/invitations/check-in/" not in to_unit.body
+
+
+def test_a_forged_or_foreign_check_in_link_is_404(guest_meeting, world, client):
+    guest = guest_invitation(guest_meeting)
+    unit_invitation = guest_meeting.invitations.filter(unit__isnull=False).first()
+    token = actions.invitation_checkin_token(guest)
+    forged = [
+        "nope",
+        token[:-1] + ("A" if token[-1] != "A" else "B"),
+        signing.dumps(guest.pk, salt="another-salt"),
+        # A unit's invitation has no personal link, even with a valid signature.
+        actions.invitation_checkin_token(unit_invitation),
+    ]
+    with time_machine.travel(START, tick=False):
+        for bad in forged:
+            response = client.get(reverse("alliances:invitation-check-in", args=[bad]))
+            assert response.status_code == 404, bad
+    assert not guest_meeting.invitations.filter(attended=True).exists()
 
 
 def test_qr_code_is_an_svg_for_the_organizer_only(world, client):

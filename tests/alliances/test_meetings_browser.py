@@ -6,11 +6,13 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from alliances.models import Invitation, Meeting
 from tests.factories import (
     AllianceFactory,
+    InvitationFactory,
     MeetingFactory,
     MembershipFactory,
     MemberUnitFactory,
@@ -106,3 +108,34 @@ def test_the_check_in_qr_code_renders_as_an_image(page, region, staff_user):
     image.wait_for()
     page.wait_for_function("img => img.complete", arg=image.element_handle())
     assert image.evaluate("img => img.naturalWidth") > 0
+
+
+def test_a_guest_without_an_account_checks_in_on_a_phone_with_their_e_mail(page, region):
+    """Issue 24.8: a guest scans the QR code at the venue; no sign-in page, the e-mail suffices."""
+    start = timezone.now() + datetime.timedelta(minutes=10)
+    meeting = MeetingFactory(
+        title="四季度集思会", start_at=start, end_at=start + datetime.timedelta(hours=2)
+    )
+    guest = InvitationFactory(
+        meeting=meeting, unit=None, guest_name="王嘉宾", guest_email="guest.wang@example.org"
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(reverse("alliances:meeting-check-in", args=[meeting.checkin_token]))
+    form = page.get_by_test_id("guest-check-in")
+    form.wait_for()
+    assert "/login/" not in page.url
+    # Nothing runs off the side of a phone's screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    form.get_by_label("接收邀请的邮箱").fill("someone.else@example.org")
+    form.get_by_role("button", name="签到").click()
+    page.get_by_test_id("check-in-error").filter(has_text="该邮箱未受邀参加此会议").wait_for()
+    guest.refresh_from_db()
+    assert not guest.attended
+
+    form = page.get_by_test_id("guest-check-in")
+    form.get_by_label("接收邀请的邮箱").fill("Guest.Wang@example.org")
+    form.get_by_role("button", name="签到").click()
+    page.get_by_test_id("check-in-ok").filter(has_text="王嘉宾").wait_for()
+    guest.refresh_from_db()
+    assert guest.attended and guest.checked_in_at

@@ -1,0 +1,59 @@
+"""A guest checks in twice at the same moment (the e-mail form and the personal link): the locked
+invitation row lets exactly one of them record the check-in.
+
+Concurrent writers need PostgreSQL (the CI's second run); on SQLite the check-in-twice tests in
+test_meetings.py cover the same rule one request after the other.
+"""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from alliances.actions import meetings as actions
+from tests.factories import InvitationFactory, MeetingFactory
+
+from .conftest import START
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_two_check_ins_of_one_guest_at_once_record_it_once(time_machine):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL; the CI's second run uses it")
+    meeting = MeetingFactory(start_at=START, end_at=START + datetime.timedelta(hours=2))
+    guest = InvitationFactory(meeting=meeting, unit=None, guest_email="guest@example.org")
+    time_machine.move_to(START, tick=False)
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+    lock = threading.Lock()
+    ways = [
+        lambda: actions.meeting_guest_check_in(
+            token=meeting.checkin_token, email="GUEST@example.org", ip="192.0.2.1"
+        ),
+        lambda: actions.invitation_link_check_in(token=actions.invitation_checkin_token(guest)),
+    ]
+
+    def check_in(way) -> None:
+        try:
+            barrier.wait(timeout=10)
+            result = way()
+        except Exception as exc:  # noqa: BLE001 — anything raised is the failure looked for
+            result = exc
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=check_in, args=[way]) for way in ways]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert all(not isinstance(outcome, Exception) for outcome in outcomes), outcomes
+    guest.refresh_from_db()
+    assert guest.attended and guest.checked_in_at == START
+    # One history row records the check-in: the second way found it done and saved nothing.
+    assert guest.history.filter(attended=True).count() == 1
