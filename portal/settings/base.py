@@ -251,14 +251,27 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The station map's background tiles ({z}/{x}/{y}, optionally {s}); on an intranet point it at a
 # local tile server. Markers and the list beside the map work even when no tile loads.
+# Empty: no tiles at all, the markers on a blank map. Tianditu (天地图) needs its key in the URL and
+# the subdomains 0-7; its labels are a second layer, MAP_LABEL_URL (docs/configuration.md).
 MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_LABEL_URL = env("MAP_LABEL_URL", default="")
+MAP_TILE_SUBDOMAINS = env("MAP_TILE_SUBDOMAINS", default="abc")
 
 
-def tile_origin(url: str) -> str:
-    """The map tiles' origin for the CSP: `https://{s}.tile.example/…` becomes `https://*.tile.example`."""
+def tile_origin(url: str) -> str | None:
+    """The map tiles' origin for the CSP: the host label holding `{s}` becomes `*`, so that
+    `https://{s}.tile.example/…` and `https://t{s}.tianditu.gov.cn/…` are `https://*.tile.example`
+    and `https://*.tianditu.gov.cn`. None for no URL."""
+    if not url:
+        return None
     scheme, _sep, rest = url.partition("://")
-    host = rest.split("/", 1)[0].replace("{s}", "*")
-    return f"{scheme}://{host}"
+    host = rest.split("/", 1)[0].split("?", 1)[0]
+    labels = ["*" if "{s}" in label else label for label in host.split(".")]
+    return f"{scheme}://{'.'.join(labels)}"
+
+
+def tile_origins(*urls: str) -> list[str]:
+    return list(dict.fromkeys(o for o in map(tile_origin, urls) if o))
 
 
 def storage_origins(options: dict) -> list[str]:
@@ -283,7 +296,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:", tile_origin(MAP_TILE_URL)],
+        "img-src": ["'self'", "data:", "blob:", *tile_origins(MAP_TILE_URL, MAP_LABEL_URL)],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

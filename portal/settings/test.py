@@ -16,7 +16,7 @@ MAP_TILE_URL = "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         **CONTENT_SECURITY_POLICY["DIRECTIVES"],  # noqa: F405
-        "img-src": ["'self'", "data:", "blob:", tile_origin(MAP_TILE_URL)],  # noqa: F405
+        "img-src": ["'self'", "data:", "blob:", *tile_origins(MAP_TILE_URL)],  # noqa: F405
     }
 }
 

@@ -36,7 +36,12 @@ from services.selectors.stations import (
 
 def map_settings() -> dict:
     """What station_map.js needs besides the points: the tile server (may be unreachable) and its credit."""
-    return {"tile_url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}
+    return {
+        "tile_url": settings.MAP_TILE_URL,
+        "label_url": settings.MAP_LABEL_URL,
+        "subdomains": settings.MAP_TILE_SUBDOMAINS,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
 
 
 class StationListView(FilteredListMixin, ListView):

@@ -65,12 +65,16 @@
     var points = readJson(el.getAttribute('data-station-map')) || [];
     var settings = readJson(el.getAttribute('data-map-settings')) || {};
     var map = window.L.map(el, { scrollWheelZoom: false });
-    if (settings.tile_url) {
-      window.L.tileLayer(settings.tile_url, {
-        maxZoom: 19,
-        attribution: settings.attribution || ''
-      }).addTo(map);
-    }
+    // The background, then (Tianditu) its labels as a second layer; either may be absent.
+    [settings.tile_url, settings.label_url].forEach(function (url, index) {
+      if (url) {
+        window.L.tileLayer(url, {
+          maxZoom: 18,
+          subdomains: settings.subdomains || 'abc',
+          attribution: index === 0 ? settings.attribution || '' : ''
+        }).addTo(map);
+      }
+    });
     var icon = window.L.icon({
       iconUrl: el.getAttribute('data-icon-url'),
       iconRetinaUrl: el.getAttribute('data-icon-retina-url'),
