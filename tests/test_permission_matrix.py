@@ -469,6 +469,8 @@ PAGES = {
     ),
     "regions/": R(get="200 200 200 200 200 200 200 200"),
     "regions/new/": R(get="L L 200 403 403 403 403 403", post="L L 200 403 403 403 403 403"),
+    "regions/import/": R(get="L L 200 403 403 403 403 403", post="L L 400 403 403 403 403 403"),
+    "regions/import/template/": R(get="L L 200 403 403 403 403 403"),
     "regions/<pk>/": R("region", get="200 200 200 200 200 200 200 200"),
     "regions/<pk>/edit/": R(
         "region", get="L L 200 403 403 403 403 403", post="L L 200 403 403 403 403 403"
