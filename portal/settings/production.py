@@ -41,6 +41,11 @@ SINGLE_PROCESS = env.bool("SINGLE_PROCESS", default=False)
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind pgbouncer in transaction pooling, a server-side cursor (QuerySet.iterator()) cannot outlive
+# its transaction's server connection: turn them off there (docs/operations.md, "pgbouncer").
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DB_DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 
 # The benchmark (docs/benchmarks.md) reads each request's query count from a response header.
 if env.bool("QUERY_COUNT_HEADER", default=False):
