@@ -180,3 +180,22 @@ def test_an_unknown_storage_backend_is_refused():
     result = run_manage("check", STORAGE_BACKEND="ftp")
     assert result.returncode != 0
     assert "STORAGE_BACKEND must be filesystem or s3" in result.stderr
+
+
+def test_pgbouncers_transaction_pooling_turns_server_side_cursors_off():
+    show = "from django.conf import settings; print(settings.DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS'])"
+    key = secrets.token_urlsafe(64)
+    default = run_manage("shell", "-c", show, SECRET_KEY=key, CACHE_URL=SHARED_CACHE, **PRODUCTION)
+    pooled = run_manage(
+        "shell",
+        "-c",
+        show,
+        SECRET_KEY=key,
+        CACHE_URL=SHARED_CACHE,
+        DB_DISABLE_SERVER_SIDE_CURSORS="true",
+        **PRODUCTION,
+    )
+    assert (default.stdout.strip().splitlines()[-1], pooled.stdout.strip().splitlines()[-1]) == (
+        "False",
+        "True",
+    ), (default.stderr, pooled.stderr)
