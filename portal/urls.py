@@ -8,7 +8,7 @@ from portal.accounts.security import PasswordResetView
 from portal.accounts.views import ExportRecordListView
 from portal.core import views as core_views
 from portal.core.media import media
-from reports.views import DashboardView
+from reports.views import DashboardView, OpenDataFileView, OpenDataView
 
 admin.site.site_header = _("Alliance Portal administration")
 admin.site.site_title = _("Alliance Portal")
@@ -30,6 +30,8 @@ urlpatterns = [
     path("services/", include("services.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("reports/", include("reports.urls")),
+    path("open-data/", OpenDataView.as_view(), name="open-data"),
+    path("open-data/<slug:slug>.<str:fmt>", OpenDataFileView.as_view(), name="open-data-file"),
     path("", include("members.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("portal.api.urls")),

@@ -23,3 +23,12 @@ def build_quarterly_report(period: str, alliance_id: int | None = None) -> dict[
     alliance = Alliance.objects.get(pk=alliance_id) if alliance_id is not None else None
     report = quarterly_report_build(quarter=Quarter.parse(period), alliance=alliance)
     return {"report": report.pk, **report_deliveries_send(report=report).as_dict()}
+
+
+@shared_task
+def build_open_data() -> dict[str, object]:
+    """Write the public datasets (reports/opendata.py) afresh; beat runs it daily."""
+    from .opendata import open_data_build
+
+    entries = open_data_build()
+    return {"datasets": len(entries), "rows": sum(e["rows"] for e in entries)}

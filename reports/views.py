@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.http import Http404
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -167,3 +168,36 @@ class DashboardView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(dashboard_overview(user=self.request.user))
         return context
+
+
+class OpenDataView(TemplateView):
+    """The public datasets with their dates, sizes and data dictionaries; no sign-in."""
+
+    template_name = "reports/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        from .opendata import open_data_index
+
+        return super().get_context_data(datasets=open_data_index(), **kwargs)
+
+
+class OpenDataFileView(View):
+    """One dataset file as the last build wrote it; public (the datasets hold no personal data)."""
+
+    def get(self, request, slug: str, fmt: str):
+        from .opendata import BY_SLUG, FORMATS, path_of
+
+        if slug not in BY_SLUG or fmt not in FORMATS:
+            raise Http404
+        path = path_of(slug, fmt)
+        if not default_storage.exists(path):
+            raise Http404(_("The open data have not been built yet."))
+        response = FileResponse(
+            default_storage.open(path, "rb"),
+            as_attachment=fmt == "csv",
+            filename=f"{slug}.{fmt}",
+            content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/json",
+        )
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Cache-Control"] = "public, max-age=3600"
+        return response

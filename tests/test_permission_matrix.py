@@ -462,6 +462,11 @@ EXEMPT = {
 PAGES = {
     "": R(get="200 200 200 200 200 200 200 200"),
     "dashboard/": R(get="L L 200 200 200 403 403 403"),
+    # Public, for anyone; the world has built no open data yet, so a dataset file is not there.
+    "open-data/": R(get="200 200 200 200 200 200 200 200"),
+    "open-data/<slug>.<fmt>": R(
+        get="404 404 404 404 404 404 404 404", at={"slug": "stations", "fmt": "csv"}
+    ),
     "accounts/exports/": R(get="L L 200 403 403 403 403 403"),
     # An activity's photo for those who may read the activity (tests/portal/test_media.py).
     "media/<path>": R(

@@ -375,6 +375,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The quarter just ended, on the first day of the next at 02:00 Shanghai time: one task per
     # report, each mailed to its subscribers once (docs/reports.md).
+    # The public datasets (open data), afresh every night at 03:00 Shanghai time.
+    "build-open-data": {
+        "task": "reports.tasks.build_open_data",
+        "schedule": crontab(hour=3, minute=0),
+    },
     "build-quarterly-reports": {
         "task": "reports.tasks.build_quarterly_reports",
         "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10"),
