@@ -3,9 +3,12 @@ Redis queue, job outcomes), and that watching costs a request no query."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 import tempfile
+from pathlib import Path
 
 import pytest
 from prometheus_client import REGISTRY
@@ -193,3 +196,64 @@ class TestJobs:
         with pytest.raises(RuntimeError):
             meeting_reminders_send()
         assert REGISTRY.get_sample_value("portal_job_runs_total", labels) == before + 1
+
+
+HITS = """
+import django, sys
+django.setup()
+from django.test import Client
+client = Client()
+for _ in range(int(sys.argv[1])):
+    assert client.get("/healthz").status_code == 200
+"""
+SCRAPE = """
+import django
+django.setup()
+from django.test import Client
+print(Client().get("/metrics").content.decode())
+"""
+
+
+def test_in_multiprocess_mode_a_scrape_adds_up_every_process(tmp_path):
+    """gunicorn's workers each keep their own values in PROMETHEUS_MULTIPROC_DIR; any one answers
+    /metrics with the sum."""
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+    }
+
+    def run(code: str, *args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    run(HITS, "3")
+    run(HITS, "2")
+    assert len(list(tmp_path.glob("*.db"))) >= 2  # one file per process and kind
+    families = {f.name: f.samples for f in text_string_to_metric_families(run(SCRAPE))}
+    seconds = families["portal_http_request_duration_seconds"]
+    assert value(seconds, "portal_http_request_duration_seconds_count", view="healthz") == 5
+
+
+def test_gunicorn_marks_a_worker_that_exits_dead(tmp_path, monkeypatch):
+    import runpy
+    from types import SimpleNamespace
+
+    config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    live = tmp_path / "gauge_livesum_4242.db"
+    live.write_bytes(b"")
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    config["child_exit"](None, SimpleNamespace(pid=4242))
+    assert live.exists()  # not in multiprocess mode: nothing to do
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    config["child_exit"](None, SimpleNamespace(pid=4242))
+    assert not live.exists()
