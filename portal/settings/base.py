@@ -1,5 +1,6 @@
 """Settings shared by every profile; each value that differs between machines comes from the environment."""
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -513,6 +514,13 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 # /metrics (Prometheus, docs/operations.md): from these addresses or networks, or with
 # `Authorization: Bearer <METRICS_TOKEN>`; anyone else gets a 404.
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1"])
+for _entry in METRICS_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"METRICS_ALLOWED_IPS: {_entry!r} is neither an address nor a network."
+        ) from None
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 
 # Error reports to Sentry only when SENTRY_DSN is set; no personal data is sent (portal/core/sentry.py).

@@ -257,3 +257,32 @@ def test_gunicorn_marks_a_worker_that_exits_dead(tmp_path, monkeypatch):
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
     config["child_exit"](None, SimpleNamespace(pid=4242))
     assert not live.exists()
+
+
+def test_a_failed_report_build_counts_as_failed(monkeypatch):
+    import reports.actions
+    from reports.periods import Quarter
+
+    def broken(scope, quarter):
+        raise RuntimeError("no indicators today")
+
+    monkeypatch.setattr(reports.actions, "quarter_indicators", broken)
+    labels = {"job": "quarterly_report", "outcome": "failed"}
+    before = REGISTRY.get_sample_value("portal_job_runs_total", labels) or 0
+    with pytest.raises(RuntimeError):
+        reports.actions.quarterly_report_build(quarter=Quarter.parse("2026Q3"))
+    assert REGISTRY.get_sample_value("portal_job_runs_total", labels) == before + 1
+
+
+def test_an_entry_that_is_no_address_refuses_to_start():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"}
+    env["METRICS_ALLOWED_IPS"] = "127.0.0.1,prometheus.local"
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0 and "prometheus.local" in done.stderr
