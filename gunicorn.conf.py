@@ -39,3 +39,13 @@ def post_worker_init(worker):
     # whole heap every few thousand allocations is a 20-50 ms pause in the middle of some request
     # (docs/benchmarks.md, p99).
     gc.freeze()
+
+
+def child_exit(server, worker):
+    # With PROMETHEUS_MULTIPROC_DIR (docs/operations.md, "Metrics and logs") every worker keeps its
+    # metrics in files there and /metrics adds them up; a worker that is gone is marked dead, so that
+    # its live gauges drop out (its counters stay in the sums).
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

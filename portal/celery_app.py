@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 
+from portal.core import logs  # noqa: F401 (connects the task signals that log records read)
 from portal.core.broker import use_atomic_filesystem_transport
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.local")

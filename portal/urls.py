@@ -8,6 +8,7 @@ from portal.accounts.security import PasswordResetView
 from portal.accounts.views import ExportRecordListView
 from portal.core import views as core_views
 from portal.core.media import media
+from portal.core.metrics import metrics
 from reports.views import DashboardView, OpenDataFileView, OpenDataView
 
 admin.site.site_header = _("Alliance Portal administration")
@@ -20,6 +21,7 @@ urlpatterns = [
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/exports/", ExportRecordListView.as_view(), name="export-log"),
     path("accounts/", include("portal.accounts.urls")),

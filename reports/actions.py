@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from alliances.models import Alliance
 from portal.core.mail import absolute_url
+from portal.core.metrics import job_outcome
 
 from .choices import DeliveryStatus, ReportScope
 from .indicators import Scope, quarter_indicators
@@ -89,6 +90,11 @@ def quarterly_report_build(
     """
     if by is not None and not by.is_district_staff:
         raise PermissionDenied(_("Only district staff build reports."))
+    with job_outcome("quarterly_report"):
+        return _build(quarter=quarter, alliance=alliance, by=by)
+
+
+def _build(*, quarter: Quarter, alliance: Alliance | None, by: User | None) -> QuarterlyReport:
     started = time.monotonic()
     scope = Scope.for_alliance(alliance) if alliance is not None else Scope.district()
     indicators = quarter_indicators(scope, quarter)

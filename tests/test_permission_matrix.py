@@ -447,6 +447,8 @@ EXEMPT = {
     "i18n/setlang/": "Django's language switch: public, changes only the visitor's cookie",
     "healthz": "liveness probe for the load balancer: public, no data (tests/portal/test_health.py)",
     "readyz": "readiness probe: public, no data (tests/portal/test_health.py)",
+    "metrics": "Prometheus: by address (METRICS_ALLOWED_IPS) or bearer token, not by role; a 404 "
+    "otherwise (tests/portal/test_metrics.py)",
     "api/schema/": "the OpenAPI document: public by design (tests/portal/test_schema.py)",
     "api/docs/": "Swagger UI over the schema: public by design",
     "api/v1/<format>": "format suffix of the API root: the same view as api/v1/",

@@ -26,6 +26,7 @@ from alliances.choices import AFTER_MEETING_DELAYS, DeliveryKind, DeliveryStatus
 from alliances.models import Invitation, Meeting, ReminderDelivery
 from alliances.selectors.meetings import meeting_reminder_recipients_by_meeting
 from portal.core.mail import absolute_url
+from portal.core.metrics import REMINDER_DELIVERIES, job_outcome
 from portal.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -48,7 +49,15 @@ class SweepResult:
 
 def meeting_reminders_send(*, now: datetime.datetime | None = None) -> SweepResult:
     """Claim and send every reminder due at `now`; safe to run in several workers at once."""
-    now = now or timezone.now()
+    with job_outcome("meeting_reminders"):
+        result = _sweep(now or timezone.now())
+    for outcome in ("sent", "skipped", "failed"):
+        if count := getattr(result, outcome):
+            REMINDER_DELIVERIES.labels(outcome).inc(count)
+    return result
+
+
+def _sweep(now: datetime.datetime) -> SweepResult:
     token = uuid.uuid4().hex
     result = SweepResult()
     rows = _before_rows(now, token) + _after_rows(now, token)

@@ -1,5 +1,6 @@
 """Settings shared by every profile; each value that differs between machines comes from the environment."""
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -52,6 +53,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request's id (X-Request-ID) in every log record and in the response (portal/core/logs.py).
+    "portal.core.logs.RequestIdMiddleware",
+    # Latency and query count per URL name for /metrics (portal/core/metrics.py).
+    "portal.core.metrics.MetricsMiddleware",
     # A 503 with Retry-After, not a 500, when the database is away (docs/operations.md). Its answer
     # still passes through every middleware below on the way out (security headers, CSP).
     "portal.core.middleware.DatabaseUnavailableMiddleware",
@@ -486,10 +491,54 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }
 
+# Logs go to the console, as text (today's format) or with LOG_FORMAT=json one JSON object per line
+# carrying the request's or the Celery task's id (portal/core/logs.py, docs/operations.md).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "portal.core.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "portal.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+# A worker keeps these handlers instead of installing Celery's own, so that its lines are JSON too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+
+# /metrics (Prometheus, docs/operations.md): from these addresses or networks, or with
+# `Authorization: Bearer <METRICS_TOKEN>`; anyone else gets a 404.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1"])
+for _entry in METRICS_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"METRICS_ALLOWED_IPS: {_entry!r} is neither an address nor a network."
+        ) from None
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+
+# Error reports to Sentry only when SENTRY_DSN is set; no personal data is sent (portal/core/sentry.py).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
+SENTRY_RELEASE = env("SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if SENTRY_DSN:
+    from portal.core.sentry import init as sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        release=SENTRY_RELEASE,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )
