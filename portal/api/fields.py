@@ -71,3 +71,14 @@ class RelatedNameField(serializers.CharField):
             return values[self.field_name]
         related = getattr(instance, self.relation)
         return None if related is None else str(getattr(related, self.attr))
+
+
+class OptionalUrlField(serializers.URLField):
+    """A read-only address that a record may lack: null, not "", when there is none (an empty
+    string is no `format: uri` value). The model keeps "" (a blank URLField)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None

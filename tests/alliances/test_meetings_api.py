@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from tests.alliances.test_meetings import END, START, schedule, world  # noqa: F401
 from tests.factories import InvitationFactory, MeetingFactory
-from tests.helpers import client_for
+from tests.helpers import assert_keeps_to_schema, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +104,30 @@ def test_cancel_and_ics(world, meeting):  # noqa: F811
     assert str(calendar["METHOD"]) == "PUBLISH"  # a download publishes; only mail asks or cancels
     event = next(iter(calendar.walk("VEVENT")))
     assert str(event["STATUS"]) == "CANCELLED" and int(event["SEQUENCE"]) == 1
+
+
+def test_online_url_is_null_when_there_is_none(world, meeting):  # noqa: F811
+    """The schema says `format: uri`: "" is no address (issue 23.5), so no link is null."""
+    staff = api(world, "staff")
+    response = staff.get(URL)
+    assert_keeps_to_schema(response, "get", URL)
+    assert response.json()["results"][0]["online_url"] is None
+    response = staff.get(f"{URL}{meeting.pk}/")
+    assert_keeps_to_schema(response, "get", f"{URL}{{id}}/")
+    assert response.json()["online_url"] is None
+    link = "https://meeting.example.org/j/1"
+    response = staff.patch(f"{URL}{meeting.pk}/", {"online_url": link}, format="json")
+    assert response.status_code == 200 and response.json()["online_url"] == link
+    # A write clears it with null or "", as before.
+    for empty in (None, ""):
+        staff.patch(f"{URL}{meeting.pk}/", {"online_url": link}, format="json")
+        response = staff.patch(f"{URL}{meeting.pk}/", {"online_url": empty}, format="json")
+        assert response.status_code == 200 and response.json()["online_url"] is None
+        meeting.refresh_from_db()
+        assert meeting.online_url == ""
+    response = staff.post(f"{URL}{meeting.pk}/cancel/")
+    assert_keeps_to_schema(response, "post", f"{URL}{{id}}/cancel/")
+    assert response.json()["online_url"] is None
 
 
 def test_invitations_list_and_add(world, meeting):  # noqa: F811
