@@ -101,6 +101,12 @@ class TestReads:
         response = client_as(world, "lead_contact").get(detail(world, "suggestions/"))
         assert response.status_code == 200 and isinstance(response.json(), list)
 
+    def test_a_nul_in_a_related_filter_is_a_documented_400(self, world):
+        """Django refuses a NUL character in a related row's id (issue 23.5): the schema says so."""
+        response = client_as(world, "staff").get(PROJECTS, {"alliance": "\x00"})
+        assert error_details(response).keys() == {"alliance"}
+        assert_keeps_to_schema(response, "get", PROJECTS)
+
     def test_events_without_a_state_say_null(self, world):
         """ "" is outside the status enum (issue 23.5): no state before, or after, is null."""
         client = client_as(world, "staff")
