@@ -130,6 +130,19 @@ def test_online_url_is_null_when_there_is_none(world, meeting):  # noqa: F811
     assert response.json()["online_url"] is None
 
 
+def test_a_time_outside_this_century_is_refused(world, meeting):  # noqa: F811
+    """Year 210 came back as +08:05:43 (Shanghai's local mean time), no RFC 3339 date-time (issue 23.5)."""
+    staff = api(world, "staff")
+    response = staff.patch(
+        f"{URL}{meeting.pk}/", {"start_at": "0210-02-17T14:29:01+08:00"}, format="json"
+    )
+    assert response.status_code == 400 and response.json()["errors"][0]["attr"] == "start_at"
+    response = staff.post(URL, body(world, end_at="2100-01-01T10:00:00+08:00"), format="json")
+    assert response.status_code == 400 and response.json()["errors"][0]["attr"] == "end_at"
+    meeting.refresh_from_db()
+    assert meeting.start_at == START
+
+
 def test_invitations_list_and_add(world, meeting):  # noqa: F811
     response = api(world, "member_user").get(f"{URL}{meeting.pk}/invitations/")
     assert response.status_code == 200 and len(response.json()) == 4
