@@ -3,10 +3,12 @@
 Import these instead of writing a local copy; a new reader that two test modules need goes here.
 """
 
+import functools
 import socket
 import time
 import urllib.request
 
+import requests
 from rest_framework.test import APIClient
 
 from tests.auth import api_key_for
@@ -48,6 +50,30 @@ def error_details(response, status: int = 400) -> dict[str, list[str]]:
     for error in response.json()["errors"]:
         found.setdefault((error["attr"] or "").split(".")[0], []).append(error["detail"])
     return found
+
+
+@functools.cache
+def _api_schema():
+    import schemathesis
+
+    document = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    return schemathesis.openapi.from_dict(document.json())
+
+
+def assert_keeps_to_schema(response, method: str, path: str) -> None:
+    """The answer is what `/api/schema/` says `method` on `path` (its template: `…/{id}/`) answers,
+    checked as the fuzzing in tests/portal/test_schema.py checks a response body."""
+    from schemathesis.core.transport import Response
+
+    answer = Response(
+        status_code=response.status_code,
+        headers={name: [value] for name, value in response.headers.items()},
+        content=response.content,
+        request=requests.Request(method.upper(), f"http://testserver{path}").prepare(),
+        elapsed=0,
+        verify=False,
+    )
+    _api_schema()[path][method.upper()].validate_response(answer)
 
 
 def titles(response) -> set[str]:

@@ -57,12 +57,24 @@ def validate_reminder_offsets(offsets: Any) -> list[int] | None:
     return sorted(set(cleaned), reverse=True)
 
 
+MEETING_YEARS = (2000, 2099)
+
+
 def _validate(meeting: Meeting) -> None:
     errors: dict[str, list[str]] = {}
     if meeting.alliance.status == AllianceStatus.DISSOLVED:
         errors.setdefault("alliance", []).append(
             _("This alliance has been dissolved; it holds no more meetings.")
         )
+    # Only this century: a time in year 210 would come back with Shanghai's local mean time as its
+    # offset (+08:05:43), which is no RFC 3339 date-time (issue 23.5).
+    for field in ("start_at", "end_at"):
+        value = getattr(meeting, field)
+        if value and not MEETING_YEARS[0] <= value.year <= MEETING_YEARS[1]:
+            errors.setdefault(field, []).append(
+                _("Give a time between the years %(first)s and %(last)s.")
+                % {"first": MEETING_YEARS[0], "last": MEETING_YEARS[1]}
+            )
     if meeting.start_at and meeting.end_at and meeting.end_at <= meeting.start_at:
         errors.setdefault("end_at", []).append(_("A meeting must end after it starts."))
     if not (meeting.station_id or meeting.address.strip() or meeting.online_url.strip()):

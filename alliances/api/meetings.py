@@ -21,7 +21,7 @@ from alliances.selectors.meetings import (
 )
 from alliances.views.meetings import attendance_export
 from members.models import MemberUnit
-from portal.api.fields import PageUrlField
+from portal.api.fields import OptionalUrlField, PageUrlField
 from portal.api.renderers import ICS, XLSX, IcsRenderer, XlsxRenderer
 from portal.api.steps import WRITE_ERRORS, step, write_schema
 from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet, run_action
@@ -65,6 +65,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     invited_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
     accepted_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
     attended_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
+    online_url = OptionalUrlField(label=Meeting._meta.get_field("online_url").verbose_name)
     url = PageUrlField("alliances:meeting-detail", portal_base_url=True)
     ics_url = PageUrlField(
         "alliances:meeting-ics",
@@ -130,7 +131,9 @@ class MeetingUpdateSerializer(serializers.Serializer):
         queryset=meeting_stations(), required=False, allow_null=True
     )
     address = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    online_url = serializers.URLField(required=False, allow_blank=True)
+    online_url = serializers.URLField(
+        required=False, allow_blank=True, allow_null=True, help_text=_('"" or null: none.')
+    )
     agenda = serializers.CharField(required=False, allow_blank=True)
     reminder_offsets = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=actions.MAX_REMINDER_OFFSET),

@@ -1,6 +1,7 @@
 """API of member units: the scoped list and detail, writes by staff, the XLSX import."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
@@ -149,6 +150,8 @@ class UnitImportResultSerializer(serializers.Serializer):
     total_rows = serializers.IntegerField()
 
 
+# validate_credit_code() refuses a code that another unit holds.
+@extend_validation_errors(["unique"], field_name="credit_code", methods=["post", "put", "patch"])
 class MemberUnitViewSet(ExportMixin, HistoryActionMixin, ScopedModelViewSet):
     """Member units. Units are never deleted: set `status` to `inactive` to deactivate one."""
 

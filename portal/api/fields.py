@@ -71,3 +71,22 @@ class RelatedNameField(serializers.CharField):
             return values[self.field_name]
         related = getattr(instance, self.relation)
         return None if related is None else str(getattr(related, self.attr))
+
+
+class _EmptyAsNull:
+    """Read-only, and null where the model keeps "" (a blank CharField) for "none"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return None if value in ("", None) else super().to_representation(value)
+
+
+class OptionalUrlField(_EmptyAsNull, serializers.URLField):
+    """An address that a record may lack: null when there is none ("" is no `format: uri` value)."""
+
+
+class OptionalChoiceField(_EmptyAsNull, serializers.ChoiceField):
+    """One of `choices`, or null for none ("" is outside the schema's enum): a timeline event's
+    state before or after, where it has none."""

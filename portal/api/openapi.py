@@ -1,5 +1,6 @@
 """Schema generation: the standardized error bodies, plus the 409 that a refused delete returns."""
 
+from django import forms
 from django.db import models
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum
@@ -33,6 +34,24 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         ):
             auth.append({})
         return auth
+
+    def _determine_fields_with_error_codes(self):
+        """The codes that drf-standardized-errors reads off each field, and those it misses:
+
+        - a filter by a related row (ModelChoiceField) refuses a NUL character in the id
+          (`null_characters_not_allowed`, Django's own check in `to_python`);
+        - on a write, every field and the body as a whole (`non_field_errors`) may answer
+          `invalid`: the code of a ValidationError that a serializer's `validate…()` raises without
+          one, and of an action's refusal (`run_action()`) under the field that it names.
+        """
+        fields = super()._determine_fields_with_error_codes()
+        writes = self.method in ("PUT", "PATCH", "POST")
+        for field in fields:
+            if isinstance(field.field, forms.ModelChoiceField):
+                field.error_codes = {*field.error_codes, "null_characters_not_allowed"}
+            if writes:
+                field.error_codes = {*field.error_codes, "invalid"}
+        return fields
 
     def _get_extra_validation_errors(self):
         """A paginated list refuses a `page` or `page_size` that is no whole number from 1

@@ -43,13 +43,17 @@ def step(
     """Make `def name(self, request, obj, **data)` (no `obj` when `detail=False`) an API step.
 
     `input`: the body's serializer (None: no body); its validated data are the method's keywords.
-    `output`: the answer's serializer (`many` for a list), sent with `status` (200 or 201).
+    `output`: the answer's serializer (`many` for a list, unpaginated), sent with `status` (200 or 201).
     `before(self, request, obj)`: a check that runs before the body is validated.
     `request`: the body in the schema when it is not `input` (another media type).
     `handler_errors`: leave the action's refusals to the API's exception handler, which keeps the
     codes of a ValidationError (`unique` …) where `run_action()` answers `invalid`.
     The rest (`url_path`, `parser_classes` …) goes to DRF's `@action`.
     """
+
+    if many:
+        # The answer is the whole list, never a page: so the schema says too.
+        action_kwargs.setdefault("pagination_class", None)
 
     def decorate(method):
         @functools.wraps(method)

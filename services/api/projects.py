@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from alliances.models import Alliance
 from members.models import MemberUnit
-from portal.api.fields import PageUrlField
+from portal.api.fields import OptionalChoiceField, PageUrlField
 from portal.api.steps import WRITE_ERRORS, step, write_schema
 from portal.api.viewsets import (
     ExportMixin,
@@ -78,6 +78,20 @@ class MilestoneDoneSerializer(serializers.Serializer):
 
 class ProjectEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.__str__", read_only=True, allow_null=True)
+    from_status = OptionalChoiceField(
+        choices=ProjectStatus.choices,
+        label=ProjectEvent._meta.get_field("from_status").verbose_name,
+        help_text=_(
+            "Null without a state before: the project's creation, and events that change no status."
+        ),
+    )
+    to_status = OptionalChoiceField(
+        choices=ProjectStatus.choices,
+        label=ProjectEvent._meta.get_field("to_status").verbose_name,
+        help_text=_(
+            "Null for an event that changes no status (progress, milestones, participants, comments)."
+        ),
+    )
 
     class Meta:
         model = ProjectEvent

@@ -2,6 +2,7 @@ import pytest
 
 from alliances.models import Alliance, Membership
 from tests.factories import AllianceFactory, MembershipFactory, MemberUnitFactory, RegionFactory
+from tests.helpers import assert_keeps_to_schema
 
 pytestmark = pytest.mark.django_db
 ALLIANCES = "/api/v1/alliances/"
@@ -113,6 +114,8 @@ class TestAllianceWrites:
         response = staff_api.patch(f"{ALLIANCES}{hub.pk}/", {"parent": child.pk})
         assert response.status_code == 400
         assert response.json()["errors"][0]["attr"] == "parent"
+        # Its code ("invalid", the serializer's check) is one the schema lists (issue 23.5).
+        assert_keeps_to_schema(response, "patch", f"{ALLIANCES}{{id}}/")
 
     def test_ending_an_alliance_ends_its_memberships(self, staff_api, hub):
         bio = Alliance.objects.get(name="生物医药产业党建联盟")
@@ -157,6 +160,7 @@ class TestMemberships:
         response = staff_api.post(MEMBERSHIPS, {"alliance": hub.pk, "unit": lead.pk})
         assert response.status_code == 400
         assert "已是" in response.json()["errors"][0]["detail"]
+        assert_keeps_to_schema(response, "post", MEMBERSHIPS)
         membership = Membership.objects.get(alliance=hub, unit=lead)
         staff_api.post(f"{MEMBERSHIPS}{membership.pk}/end/", {})
         assert staff_api.post(MEMBERSHIPS, {"alliance": hub.pk, "unit": lead.pk}).status_code == 201

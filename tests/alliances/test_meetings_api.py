@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from tests.alliances.test_meetings import END, START, schedule, world  # noqa: F401
 from tests.factories import InvitationFactory, MeetingFactory
-from tests.helpers import client_for
+from tests.helpers import assert_keeps_to_schema, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +104,43 @@ def test_cancel_and_ics(world, meeting):  # noqa: F811
     assert str(calendar["METHOD"]) == "PUBLISH"  # a download publishes; only mail asks or cancels
     event = next(iter(calendar.walk("VEVENT")))
     assert str(event["STATUS"]) == "CANCELLED" and int(event["SEQUENCE"]) == 1
+
+
+def test_online_url_is_null_when_there_is_none(world, meeting):  # noqa: F811
+    """The schema says `format: uri`: "" is no address (issue 23.5), so no link is null."""
+    staff = api(world, "staff")
+    response = staff.get(URL)
+    assert_keeps_to_schema(response, "get", URL)
+    assert response.json()["results"][0]["online_url"] is None
+    response = staff.get(f"{URL}{meeting.pk}/")
+    assert_keeps_to_schema(response, "get", f"{URL}{{id}}/")
+    assert response.json()["online_url"] is None
+    link = "https://meeting.example.org/j/1"
+    response = staff.patch(f"{URL}{meeting.pk}/", {"online_url": link}, format="json")
+    assert response.status_code == 200 and response.json()["online_url"] == link
+    # A write clears it with null or "", as before.
+    for empty in (None, ""):
+        staff.patch(f"{URL}{meeting.pk}/", {"online_url": link}, format="json")
+        response = staff.patch(f"{URL}{meeting.pk}/", {"online_url": empty}, format="json")
+        assert response.status_code == 200 and response.json()["online_url"] is None
+        meeting.refresh_from_db()
+        assert meeting.online_url == ""
+    response = staff.post(f"{URL}{meeting.pk}/cancel/")
+    assert_keeps_to_schema(response, "post", f"{URL}{{id}}/cancel/")
+    assert response.json()["online_url"] is None
+
+
+def test_a_time_outside_this_century_is_refused(world, meeting):  # noqa: F811
+    """Year 210 came back as +08:05:43 (Shanghai's local mean time), no RFC 3339 date-time (issue 23.5)."""
+    staff = api(world, "staff")
+    response = staff.patch(
+        f"{URL}{meeting.pk}/", {"start_at": "0210-02-17T14:29:01+08:00"}, format="json"
+    )
+    assert response.status_code == 400 and response.json()["errors"][0]["attr"] == "start_at"
+    response = staff.post(URL, body(world, end_at="2100-01-01T10:00:00+08:00"), format="json")
+    assert response.status_code == 400 and response.json()["errors"][0]["attr"] == "end_at"
+    meeting.refresh_from_db()
+    assert meeting.start_at == START
 
 
 def test_invitations_list_and_add(world, meeting):  # noqa: F811

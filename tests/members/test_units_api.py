@@ -9,6 +9,7 @@ from tests.factories import (
     SubdistrictFactory,
     UserFactory,
 )
+from tests.helpers import assert_keeps_to_schema
 
 LIST = "/api/v1/units/"
 pytestmark = pytest.mark.django_db
@@ -147,6 +148,8 @@ class TestWrites:
         )
         assert response.status_code == 400
         assert existing.name in response.json()["errors"][0]["detail"]
+        # "unique" is among the codes that the schema lists for credit_code (issue 23.5).
+        assert_keeps_to_schema(response, "post", LIST)
 
     def test_enterprises_must_give_a_code(self, staff_api, region):
         response = staff_api.post(LIST, {**self.payload, "region": region.pk})

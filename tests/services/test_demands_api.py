@@ -13,7 +13,7 @@ from services.actions.demands import TRANSITIONS
 from services.choices import DemandStatus
 from services.models import Demand, DemandCampaign, DemandDeadline
 from tests.factories import DemandCampaignFactory, DemandFactory
-from tests.helpers import client_as, error_fields, titles
+from tests.helpers import assert_keeps_to_schema, client_as, error_fields, titles
 from tests.services.test_demands import board, moved_to, pdf_file, png_file, raise_demand, world
 
 pytestmark = pytest.mark.django_db
@@ -176,12 +176,15 @@ class TestCreateAndUpdate:
             f"{API}{pk}/attachments/", {"attachments": [pdf_file("补充.pdf")]}, format="multipart"
         )
         assert more.status_code == 201 and more.json()[0]["name"] == "补充.pdf"
+        # The schema says what comes back: a list of the new files, not a page (issue 23.5).
+        assert_keeps_to_schema(more, "post", f"{API}{{id}}/attachments/")
         bad = client.post(
             f"{API}{pk}/attachments/",
             {"attachments": [io.BytesIO(b"not a pdf")]},
             format="multipart",
         )
         assert bad.status_code == 400
+        assert_keeps_to_schema(bad, "post", f"{API}{{id}}/attachments/")
 
     def test_update_only_while_submitted_and_only_by_raiser_or_handler(self, world, board):
         url = f"{API}{board['mine'].pk}/"

@@ -17,7 +17,7 @@ from tests.factories import (
     MemberUnitFactory,
     ProjectParticipantFactory,
 )
-from tests.helpers import client_as, error_details
+from tests.helpers import assert_keeps_to_schema, client_as, error_details
 from tests.services.test_projects import make_world
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +100,24 @@ class TestReads:
         assert client.get(detail(world, "suggestions/")).status_code == 403
         response = client_as(world, "lead_contact").get(detail(world, "suggestions/"))
         assert response.status_code == 200 and isinstance(response.json(), list)
+
+    def test_a_nul_in_a_related_filter_is_a_documented_400(self, world):
+        """Django refuses a NUL character in a related row's id (issue 23.5): the schema says so."""
+        response = client_as(world, "staff").get(PROJECTS, {"alliance": "\x00"})
+        assert error_details(response).keys() == {"alliance"}
+        assert_keeps_to_schema(response, "get", PROJECTS)
+
+    def test_events_without_a_state_say_null(self, world):
+        """ "" is outside the status enum (issue 23.5): no state before, or after, is null."""
+        client = client_as(world, "staff")
+        client.post(detail(world, "progress/"), {"progress": 40}, format="json")
+        response = client.get(detail(world, "events/"))
+        assert_keeps_to_schema(response, "get", f"{PROJECTS}{{id}}/events/")
+        assert [(e["kind"], e["from_status"], e["to_status"]) for e in response.json()] == [
+            ("created", None, "proposed"),
+            ("status", "proposed", "open"),
+            ("progress", None, None),
+        ]
 
     def test_counts_and_export(self, world):
         JointProjectFactory(title="已完成", alliance=world["alliance"], status="completed")
