@@ -6,10 +6,28 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 
-class StrictBooleanField(forms.NullBooleanField):
-    """Accepts true/false (and 1/0, yes/no) or nothing; anything else is an error, not "no filter"."""
+class YesNoSelect(forms.Select):
+    """The page's yes/no filter: —, 是, 否, sending `true`/`false` as the API takes them. A value the
+    API also accepts (`1`, `no` …) shows as the matching choice."""
 
-    widget = forms.TextInput
+    def __init__(self, attrs=None):
+        super().__init__(attrs, choices=[("", "—"), ("true", _("yes")), ("false", _("no"))])
+
+    def format_value(self, value):
+        text = "" if value is None else str(value).strip().lower()
+        if value is True or text in StrictBooleanField.TRUE:
+            return ["true"]
+        if value is False or text in StrictBooleanField.FALSE:
+            return ["false"]
+        return [""]
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """Accepts true/false (and 1/0, yes/no) or nothing; anything else is an error, not "no filter".
+
+    On a page it is a select (—/是/否: `YesNoSelect`), never a text box to type `true` into."""
+
+    widget = YesNoSelect
     default_error_messages = {"invalid": _("Enter true or false.")}
     TRUE = {"true", "1", "yes", "on"}
     FALSE = {"false", "0", "no", "off"}
