@@ -5,7 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from alliances.models import Alliance, Membership
-from portal.core.filters import ChoicesFilter, IdFilter, StrictBooleanFilter
+from portal.core.filters import ChoicesFilter, IdFilter, RegionFilter, StrictBooleanFilter
 from portal.regions.models import Region
 
 from .choices import ChangeStatus, Industry, PartyOrgType, RegistrationStatus, UnitStatus, UnitType
@@ -19,10 +19,10 @@ class MemberUnitFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("name or credit code"), method="filter_q")
     unit_type = ChoicesFilter(label=_("unit type"), choices=UnitType.choices)
-    region = django_filters.CharFilter(
-        label=_("region (code)"),
+    region = RegionFilter(
+        label=_("region"),
         method="filter_region",
-        help_text=_("The region with this code and everything below it."),
+        help_text=_("The region chosen and everything below it."),
     )
     industry = ChoicesFilter(label=_("industry"), choices=Industry.choices)
     party_org_type = ChoicesFilter(label=_("party organization"), choices=PartyOrgType.choices)
@@ -78,10 +78,10 @@ class RegistrationFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("name or credit code"), method="filter_q")
     status = ChoicesFilter(label=_("status"), choices=RegistrationStatus.choices)
-    region = django_filters.CharFilter(
-        label=_("region (code)"),
+    region = RegionFilter(
+        label=_("region"),
         method="filter_region",
-        help_text=_("The region with this code and everything below it."),
+        help_text=_("The region chosen and everything below it."),
     )
 
     export_table = registration_export

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Alliance
-from portal.core.filters import ChoicesFilter, IdFilter, IsoDateFilter
+from portal.core.filters import ChoicesFilter, IdFilter, IsoDateFilter, RegionFilter
 from portal.regions.models import Region
 
 from ..choices import ActivityType
@@ -15,10 +15,10 @@ from ..selectors.activities import activity_export
 
 class ActivityFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("title"), method="filter_q")
-    region = django_filters.CharFilter(
-        label=_("region (code)"),
+    region = RegionFilter(
+        label=_("region"),
         method="filter_region",
-        help_text=_("The region with this code and everything below it (grids roll up)."),
+        help_text=_("The region chosen and everything below it, down to the grids."),
     )
     activity_type = ChoicesFilter(label=_("type"), choices=ActivityType.choices)
     alliance = django_filters.ModelChoiceFilter(

@@ -8,7 +8,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.filters import ChoicesFilter, IdFilter, IsoDateFilter, StrictBooleanFilter
+from portal.core.filters import (
+    ChoicesFilter,
+    IdFilter,
+    IsoDateFilter,
+    RegionFilter,
+    StrictBooleanFilter,
+)
 from portal.regions.models import Region
 
 from ..choices import DEMAND_OPEN_STATUSES, DemandCategory, DemandSource, DemandStatus
@@ -32,10 +38,10 @@ class DemandFilterSet(django_filters.FilterSet):
     )
     category = ChoicesFilter(label=_("category"), choices=DemandCategory.choices)
     source = ChoicesFilter(label=_("source"), choices=DemandSource.choices)
-    region = django_filters.CharFilter(
-        label=_("region (code)"),
+    region = RegionFilter(
+        label=_("region"),
         method="filter_region",
-        help_text=_("The region with this code and everything below it."),
+        help_text=_("The region chosen and everything below it."),
     )
     campaign = IdFilter(label=_("collection campaign (id)"), field_name="campaign_id")
     unit = IdFilter(label=_("raising unit (id)"), field_name="unit_id", widget=forms.HiddenInput)

@@ -6,7 +6,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Alliance
-from portal.core.filters import ChoicesFilter, IdFilter, IsoDateFilter, StrictBooleanFilter
+from portal.core.filters import (
+    ChoicesFilter,
+    IdFilter,
+    IsoDateFilter,
+    RegionFilter,
+    StrictBooleanFilter,
+)
 from portal.core.scoping import CHANGE
 from portal.regions.models import Region
 from services.choices import DemandCategory, ProjectStatus
@@ -30,10 +36,10 @@ class ProjectFilterSet(django_filters.FilterSet):
         label=_("alliance"), queryset=Alliance.objects.order_by("name")
     )
     category = ChoicesFilter(label=_("category"), choices=DemandCategory.choices)
-    region = django_filters.CharFilter(
-        label=_("region (code)"),
+    region = RegionFilter(
+        label=_("region"),
         method="filter_region",
-        help_text=_("The region with this code and everything below it."),
+        help_text=_("The region chosen and everything below it."),
     )
     lead_unit = IdFilter(
         label=_("lead unit (id)"), field_name="lead_unit_id", widget=forms.HiddenInput

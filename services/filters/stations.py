@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from portal.core.filters import ChoicesFilter, IdFilter, StrictBooleanFilter
+from portal.core.filters import ChoicesFilter, IdFilter, RegionFilter, StrictBooleanFilter
 from portal.regions.models import Region
 from services.choices import StationKind
 from services.models import ServiceCategory, ServiceStation
@@ -68,10 +68,10 @@ class StationFilterSet(django_filters.FilterSet):
         distinct=True,
         help_text=_("Stations offering any of these services, by code (legal-aid) or id."),
     )
-    region = django_filters.CharFilter(
-        label=_("region (code)"),
+    region = RegionFilter(
+        label=_("region"),
         method="filter_region",
-        help_text=_("The region with this code and everything below it."),
+        help_text=_("The region chosen and everything below it."),
     )
     operator = IdFilter(label=_("operator (unit id)"), field_name="operator_id")
     is_open = StrictBooleanFilter(label=_("open"))
