@@ -5,13 +5,29 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from alliances.models import Alliance, Membership
-from portal.core.filters import ChoicesFilter, IdFilter, RegionFilter, StrictBooleanFilter
+from portal.core.filters import (
+    ChoicesFilter,
+    IdFilter,
+    NamePicker,
+    RegionFilter,
+    StrictBooleanFilter,
+)
+from portal.core.scoping import VIEW
 from portal.regions.models import Region
 
 from .choices import ChangeStatus, Industry, PartyOrgType, RegistrationStatus, UnitStatus, UnitType
 from .models import MemberUnit, Registration, UnitChange
 from .search import name_or_code_search
 from .selectors import registration_export, unit_export
+
+
+def _visible_units(request):
+    return MemberUnit.objects.restrict(request.user, VIEW)
+
+
+# A district has about 150,000 units: a page picks one by typing part of its name (or credit code),
+# through /api/v1/units/?search=, and the filter still sends the unit's id.
+UNIT_PICKER = NamePicker(search_url="api:unit-list", queryset=_visible_units)
 
 
 class MemberUnitFilterSet(django_filters.FilterSet):
@@ -108,7 +124,7 @@ class UnitChangeFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("unit name"), method="filter_q")
     status = ChoicesFilter(label=_("status"), choices=ChangeStatus.choices)
-    unit = IdFilter(label=_("unit (id)"), field_name="unit_id")
+    unit = IdFilter(label=_("unit"), field_name="unit_id", picker=UNIT_PICKER)
 
     class Meta:
         model = UnitChange

@@ -116,6 +116,12 @@ class ChoicesFilter(django_filters.MultipleChoiceFilter):
 # gives the page's form that widget instead of the field's own. The API never renders a widget.
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "A region's code (`310112008`): that region and everything below it.",
+    }
+)
 class RegionFilter(django_filters.CharFilter):
     """A region by its code (`?region=310112008`), through the FilterSet's `method`.
 

@@ -27,12 +27,8 @@ class ActivityFilterSet(django_filters.FilterSet):
     station = django_filters.ModelChoiceFilter(
         label=_("station"), queryset=ServiceStation.objects.order_by("name")
     )
-    organizer = IdFilter(
-        label=_("organizer (unit id)"), field_name="organizer_id", widget=forms.HiddenInput
-    )
-    project = IdFilter(
-        label=_("joint project (id)"), field_name="project_id", widget=forms.HiddenInput
-    )
+    organizer = IdFilter(label=_("organizer"), field_name="organizer_id", widget=forms.HiddenInput)
+    project = IdFilter(label=_("joint project"), field_name="project_id", widget=forms.HiddenInput)
     held_after = IsoDateFilter(
         label=_("held on or after"),
         field_name="held_on",

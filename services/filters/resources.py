@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from members.filters import UNIT_PICKER
 from portal.core.filters import (
     ChoicesFilter,
     IdFilter,
@@ -26,11 +27,11 @@ class ResourceOfferFilterSet(django_filters.FilterSet):
         method="filter_region",
         help_text=_("The region chosen and everything below it."),
     )
-    unit = IdFilter(label=_("unit (id)"), field_name="unit_id")
+    unit = IdFilter(label=_("unit"), field_name="unit_id", picker=UNIT_PICKER)
     available_on = IsoDateFilter(
         label=_("available on"),
         method="filter_available_on",
-        help_text=_("Offers available on this day (YYYY-MM-DD)."),
+        help_text=_("Offers available on this day."),
     )
     active = StrictBooleanFilter(label=_("active"), field_name="is_active")
 
