@@ -64,4 +64,6 @@ class FilteredListMixin:
         query.pop("page", None)
         query.pop("format", None)
         context["query"] = query.urlencode()
+        # On a phone the filters fold behind a button, unfolded while one of them is in use.
+        context["filters_active"] = any(value for _name, value in query.items())
         return context

@@ -181,7 +181,7 @@ class DemandListView(DemandAccessMixin, FilteredListMixin, ListView):
                 :50
             ]
             form.fields["campaign"].widget = forms.Select(
-                choices=[("", "---------"), *[(pk, title) for pk, title in recent]]
+                choices=[("", "—"), *[(pk, title) for pk, title in recent]]
             )
         if context["is_contact"]:
             form.fields.pop("mine", None)

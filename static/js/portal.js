@@ -124,6 +124,39 @@
   });
   document.addEventListener('htmx:afterSettle', disposeDetached);
 
+  /* ---------- List tables as cards on phones ---------- */
+  // portal.css shows a table.table-cards as one card a row below 768 px; each cell is labelled
+  // with its column's name, copied here from the header (cells that span columns are left alone).
+
+  function labelCardCells(root) {
+    if (!root || !root.querySelectorAll) {
+      return;
+    }
+    root.querySelectorAll('table.table-cards').forEach(function (table) {
+      const names = Array.prototype.map.call(table.querySelectorAll('thead th'), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll('tbody tr').forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (names[index] && cell.colSpan === 1 && !cell.hasAttribute('data-label')) {
+            cell.setAttribute('data-label', names[index]);
+          }
+        });
+      });
+    });
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', function () {
+      labelCardCells(document);
+    });
+  } else {
+    labelCardCells(document);
+  }
+  document.addEventListener('htmx:load', function (event) {
+    labelCardCells(event.target);
+  });
+
   /* ---------- Pickers (Tom Select) ---------- */
   // <select data-picker> becomes searchable; with data-picker-url it asks that API list
   // (?search=…) for rows as one types and offers their names, sending their ids. A multi-select
