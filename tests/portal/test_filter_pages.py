@@ -150,3 +150,25 @@ def test_the_api_still_takes_a_region_code_and_an_operator_id(api_client, region
     by_region = api_client.get(url, {"region": "310112008"}).json()["results"]
     by_operator = api_client.get(url, {"operator": unit.pk}).json()["results"]
     assert [s["id"] for s in by_region] == [inside.pk] == [s["id"] for s in by_operator]
+
+
+@pytest.mark.django_db
+def test_the_unit_filter_is_a_searchable_picker_naming_the_chosen_unit(client, staff_user, region):
+    unit = MemberUnitFactory(name="新虹社区服务中心", region=region)
+    client.force_login(staff_user)
+    html = form_html(client.get(reverse("services:resource-list"), {"unit": unit.pk}))
+    select = re.search(r'<select name="unit"[^>]*>', html)[0]
+    assert "data-picker" in select and f'data-picker-url="{reverse("api:unit-list")}"' in select
+    # Only the chosen unit is on the page (a district has 150,000); the rest arrive by ?search=.
+    assert select_options(html, "unit") == [("", "—"), (str(unit.pk), "新虹社区服务中心")]
+    found = client.get(reverse("api:unit-list"), {"search": "新虹社区", "page_size": 20}).json()
+    assert [(row["id"], row["name"]) for row in found["results"]] == [(unit.pk, unit.name)]
+
+
+@pytest.mark.django_db
+def test_the_operator_filter_offers_the_operators_of_the_stations_by_name(client, region):
+    operator = MemberUnitFactory(name="欣虹物业", region=region)
+    MemberUnitFactory(name="不运营站点的单位", region=region)
+    ServiceStationFactory(region=region, operator=operator)
+    html = form_html(client.get(reverse("services:station-list")))
+    assert select_options(html, "operator") == [("", "—"), (str(operator.pk), "欣虹物业")]

@@ -63,3 +63,21 @@ def test_the_demand_list_and_the_station_map_fit_a_phone(phone, staff_user, regi
     phone.goto("/services/demands/?overdue=true")
     assert phone.get_by_test_id("filters").is_visible()
     assert phone.locator("select[name=overdue]").input_value() == "true"
+
+
+def test_a_unit_is_picked_by_typing_part_of_its_name(page, staff_user, region):
+    wanted = MemberUnitFactory(name="新虹社区服务中心", region=region)
+    MemberUnitFactory(name="华漕物业公司", region=region)
+    sign_in(page, "staff-user", "Test-pass-2026")
+    page.wait_for_url("**/")
+    page.goto("/services/resources/")
+    form = page.get_by_test_id("filters")
+    form.locator("select[name=unit] + .ts-wrapper .ts-control").click()
+    form.locator("#id_unit-ts-control").fill("社区服务")
+    option = page.locator(".ts-dropdown .option", has_text="新虹社区服务中心")
+    option.click()
+    assert page.locator(".ts-dropdown .option", has_text="华漕物业公司").count() == 0
+    form.get_by_role("button", name="筛选").click()
+    page.wait_for_url(f"**unit={wanted.pk}**")
+    # The page names the unit chosen, not its id.
+    assert "新虹社区服务中心" in form.locator("select[name=unit] + .ts-wrapper").inner_text()
