@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.choices import Industry
 from members.models import MemberUnit
-from portal.core.filters import ChoicesFilter, IsoDateFilter, StrictBooleanFilter
+from portal.core.filters import ChoicesFilter, IsoDateFilter, RegionFilter, StrictBooleanFilter
 from portal.regions.models import Region
 
 from .choices import (
@@ -35,10 +35,10 @@ class AllianceFilterSet(django_filters.FilterSet):
     top_level = StrictBooleanFilter(
         label=_("top level only"), field_name="parent", lookup_expr="isnull"
     )
-    region = django_filters.CharFilter(
-        label=_("region (code)"),
+    region = RegionFilter(
+        label=_("region"),
         method="filter_region",
-        help_text=_("Alliances that span this region or a region below it."),
+        help_text=_("Alliances that span the region chosen or a region below it."),
     )
 
     export_table = alliance_export

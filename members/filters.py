@@ -5,7 +5,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from alliances.models import Alliance, Membership
-from portal.core.filters import ChoicesFilter, IdFilter, StrictBooleanFilter
+from portal.core.filters import (
+    ChoicesFilter,
+    IdFilter,
+    NamePicker,
+    RegionFilter,
+    StrictBooleanFilter,
+)
+from portal.core.scoping import VIEW
 from portal.regions.models import Region
 
 from .choices import ChangeStatus, Industry, PartyOrgType, RegistrationStatus, UnitStatus, UnitType
@@ -14,15 +21,24 @@ from .search import name_or_code_search
 from .selectors import registration_export, unit_export
 
 
+def _visible_units(request):
+    return MemberUnit.objects.restrict(request.user, VIEW)
+
+
+# A district has about 150,000 units: a page picks one by typing part of its name (or credit code),
+# through /api/v1/units/?search=, and the filter still sends the unit's id.
+UNIT_PICKER = NamePicker(search_url="api:unit-list", queryset=_visible_units)
+
+
 class MemberUnitFilterSet(django_filters.FilterSet):
     """One filter set for the unit list page, its XLSX export and /api/v1/units/."""
 
     q = django_filters.CharFilter(label=_("name or credit code"), method="filter_q")
     unit_type = ChoicesFilter(label=_("unit type"), choices=UnitType.choices)
-    region = django_filters.CharFilter(
-        label=_("region (code)"),
+    region = RegionFilter(
+        label=_("region"),
         method="filter_region",
-        help_text=_("The region with this code and everything below it."),
+        help_text=_("The region chosen and everything below it."),
     )
     industry = ChoicesFilter(label=_("industry"), choices=Industry.choices)
     party_org_type = ChoicesFilter(label=_("party organization"), choices=PartyOrgType.choices)
@@ -78,10 +94,10 @@ class RegistrationFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("name or credit code"), method="filter_q")
     status = ChoicesFilter(label=_("status"), choices=RegistrationStatus.choices)
-    region = django_filters.CharFilter(
-        label=_("region (code)"),
+    region = RegionFilter(
+        label=_("region"),
         method="filter_region",
-        help_text=_("The region with this code and everything below it."),
+        help_text=_("The region chosen and everything below it."),
     )
 
     export_table = registration_export
@@ -108,7 +124,7 @@ class UnitChangeFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("unit name"), method="filter_q")
     status = ChoicesFilter(label=_("status"), choices=ChangeStatus.choices)
-    unit = IdFilter(label=_("unit (id)"), field_name="unit_id")
+    unit = IdFilter(label=_("unit"), field_name="unit_id", picker=UNIT_PICKER)
 
     class Meta:
         model = UnitChange

@@ -24,6 +24,7 @@ PACKAGES=(
   "echarts|echarts@6.1.0|sha512-q0yaFPggC9FUdsWH4blavRWFmxdrIodbkoKNAjJudAI6CA9gNPxHtV2RcZNEepZVlk4yvBYkOkbk6HIVpIyHZA=="
   "leaflet|leaflet@1.9.4|sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA=="
   "noto-sans-sc|@fontsource/noto-sans-sc@5.3.0|sha512-HeqIlGm0+ohOKxZLuHj1qW6r6avHH0OWdKERAcSDI0RQ+MXrteuLKA+M+5eOA8rYy0MFvOR5AT0fQo2rUkye0Q=="
+  "tom-select|tom-select@2.6.2|sha512-eiXIkk82XzzUTOVQDFpy+ZGejuqdTvMukyUyeZBQaKnqW42UoTiTZnrod/eX0rkqJEc4rZY9DZ3zdjV07i29wQ=="
 )
 
 # Files to copy, per name: "source path in the tarball:destination path under static/vendor/<name>/".
@@ -65,6 +66,14 @@ files_for() {
       # Python (about 10 s per weight), WOFF in a fraction of a second.
       echo "files/noto-sans-sc-chinese-simplified-400-normal.woff:noto-sans-sc-chinese-simplified-400-normal.woff"
       echo "files/noto-sans-sc-chinese-simplified-700-normal.woff:noto-sans-sc-chinese-simplified-700-normal.woff"
+      ;;
+    tom-select)
+      # The list pages' searchable pickers (units, regions, many-choice filters); the complete
+      # build carries the plugins (remove_button, clear_button) the pickers use.
+      echo "dist/js/tom-select.complete.min.js:tom-select.complete.min.js"
+      echo "dist/js/tom-select.complete.min.js.map:tom-select.complete.min.js.map"
+      echo "dist/css/tom-select.bootstrap5.min.css:tom-select.bootstrap5.min.css"
+      echo "dist/css/tom-select.bootstrap5.min.css.map:tom-select.bootstrap5.min.css.map"
       ;;
     *)
       echo "vendor_static.sh: no file list for '$1'" >&2

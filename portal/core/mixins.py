@@ -1,6 +1,7 @@
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.contrib.auth.views import redirect_to_login
 
+from portal.core.filters import show_on_page
 from portal.core.pagination import BoundedCountPaginator
 from portal.core.scoping import CHANGE, VIEW
 
@@ -30,6 +31,8 @@ class FilteredListMixin:
     `?format=xlsx` downloads the filtered list when the FilterSet declares an `export_table`
     (`portal.core.exports.ExportTable`): anonymous users are sent to sign in first, unless the
     table names who may download it (`allowed`), when others get a 403.
+
+    The page's filter form shows names where the API takes codes and ids (`show_on_page`).
     """
 
     filterset_class = None
@@ -56,8 +59,11 @@ class FilteredListMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
+        show_on_page(self.filterset, self.request)
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("format", None)
         context["query"] = query.urlencode()
+        # On a phone the filters fold behind a button, unfolded while one of them is in use.
+        context["filters_active"] = any(value for _name, value in query.items())
         return context

@@ -127,6 +127,8 @@ CACHE_RETRY_SECONDS = env.int("CACHE_RETRY_SECONDS", default=30)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# A filter's "any" choice on the pages reads "—", like the yes/no and region selects.
+FILTERS_EMPTY_CHOICE_LABEL = "—"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Alliance
-from portal.core.filters import ChoicesFilter, IdFilter, IsoDateFilter
+from portal.core.filters import ChoicesFilter, IdFilter, IsoDateFilter, RegionFilter
 from portal.regions.models import Region
 
 from ..choices import ActivityType
@@ -15,10 +15,10 @@ from ..selectors.activities import activity_export
 
 class ActivityFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("title"), method="filter_q")
-    region = django_filters.CharFilter(
-        label=_("region (code)"),
+    region = RegionFilter(
+        label=_("region"),
         method="filter_region",
-        help_text=_("The region with this code and everything below it (grids roll up)."),
+        help_text=_("The region chosen and everything below it, down to the grids."),
     )
     activity_type = ChoicesFilter(label=_("type"), choices=ActivityType.choices)
     alliance = django_filters.ModelChoiceFilter(
@@ -27,12 +27,8 @@ class ActivityFilterSet(django_filters.FilterSet):
     station = django_filters.ModelChoiceFilter(
         label=_("station"), queryset=ServiceStation.objects.order_by("name")
     )
-    organizer = IdFilter(
-        label=_("organizer (unit id)"), field_name="organizer_id", widget=forms.HiddenInput
-    )
-    project = IdFilter(
-        label=_("joint project (id)"), field_name="project_id", widget=forms.HiddenInput
-    )
+    organizer = IdFilter(label=_("organizer"), field_name="organizer_id", widget=forms.HiddenInput)
+    project = IdFilter(label=_("joint project"), field_name="project_id", widget=forms.HiddenInput)
     held_after = IsoDateFilter(
         label=_("held on or after"),
         field_name="held_on",

@@ -15,9 +15,9 @@ from .projects import _user
 class ClaimFilterSet(django_filters.FilterSet):
     status = ChoicesFilter(label=_("status"), choices=ClaimStatus.choices)
     kind = ChoicesFilter(label=_("kind"), choices=ClaimKind.choices)
-    project = IdFilter(label=_("project (id)"), field_name="project_id", widget=forms.HiddenInput)
-    demand = IdFilter(label=_("demand (id)"), field_name="demand_id", widget=forms.HiddenInput)
-    unit = IdFilter(label=_("unit (id)"), field_name="unit_id", widget=forms.HiddenInput)
+    project = IdFilter(label=_("project"), field_name="project_id", widget=forms.HiddenInput)
+    demand = IdFilter(label=_("demand"), field_name="demand_id", widget=forms.HiddenInput)
+    unit = IdFilter(label=_("unit"), field_name="unit_id", widget=forms.HiddenInput)
     todo = StrictBooleanFilter(
         label=_("for me to answer"),
         method="filter_todo",

@@ -8,7 +8,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.filters import ChoicesFilter, IdFilter, IsoDateFilter, StrictBooleanFilter
+from portal.core.filters import (
+    ChoicesFilter,
+    IdFilter,
+    IsoDateFilter,
+    RegionFilter,
+    StrictBooleanFilter,
+)
 from portal.regions.models import Region
 
 from ..choices import DEMAND_OPEN_STATUSES, DemandCategory, DemandSource, DemandStatus
@@ -32,28 +38,26 @@ class DemandFilterSet(django_filters.FilterSet):
     )
     category = ChoicesFilter(label=_("category"), choices=DemandCategory.choices)
     source = ChoicesFilter(label=_("source"), choices=DemandSource.choices)
-    region = django_filters.CharFilter(
-        label=_("region (code)"),
+    region = RegionFilter(
+        label=_("region"),
         method="filter_region",
-        help_text=_("The region with this code and everything below it."),
+        help_text=_("The region chosen and everything below it."),
     )
-    campaign = IdFilter(label=_("collection campaign (id)"), field_name="campaign_id")
-    unit = IdFilter(label=_("raising unit (id)"), field_name="unit_id", widget=forms.HiddenInput)
+    campaign = IdFilter(label=_("collection campaign"), field_name="campaign_id")
+    unit = IdFilter(label=_("raising unit"), field_name="unit_id", widget=forms.HiddenInput)
     assignee_unit = IdFilter(
-        label=_("handling unit (id)"), field_name="assignee_unit_id", widget=forms.HiddenInput
+        label=_("handling unit"), field_name="assignee_unit_id", widget=forms.HiddenInput
     )
-    assignee = IdFilter(
-        label=_("assignee (user id)"), field_name="assignee_id", widget=forms.HiddenInput
-    )
+    assignee = IdFilter(label=_("assignee"), field_name="assignee_id", widget=forms.HiddenInput)
     overdue = StrictBooleanFilter(
         label=_("overdue"),
         method="filter_overdue",
-        help_text=_("true: open demands past their due date; false: all others."),
+        help_text=_("Yes: open demands past their due date; no: all the others."),
     )
     due_soon = StrictBooleanFilter(
         label=_("due soon"),
         method="filter_due_soon",
-        help_text=_("true: open demands due today or in the next 3 days."),
+        help_text=_("Yes: open demands due today or in the next 3 days."),
     )
     raised_after = IsoDateFilter(
         label=_("raised on or after"), field_name="created_at", lookup_expr="date__gte", widget=DATE
@@ -71,9 +75,7 @@ class DemandFilterSet(django_filters.FilterSet):
             ("assigned", _("assigned to my unit or me")),
         ],
         method="filter_mine",
-        help_text=_(
-            "raised: demands you or your unit raised; assigned: those you or your unit handle."
-        ),
+        help_text=_("Demands you or your unit raised, or those you or your unit handle."),
     )
     has_project = StrictBooleanFilter(
         label=_("became a project"), field_name="project", lookup_expr="isnull", exclude=True

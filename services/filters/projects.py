@@ -6,7 +6,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Alliance
-from portal.core.filters import ChoicesFilter, IdFilter, IsoDateFilter, StrictBooleanFilter
+from portal.core.filters import (
+    ChoicesFilter,
+    IdFilter,
+    IsoDateFilter,
+    RegionFilter,
+    StrictBooleanFilter,
+)
 from portal.core.scoping import CHANGE
 from portal.regions.models import Region
 from services.choices import DemandCategory, ProjectStatus
@@ -30,16 +36,14 @@ class ProjectFilterSet(django_filters.FilterSet):
         label=_("alliance"), queryset=Alliance.objects.order_by("name")
     )
     category = ChoicesFilter(label=_("category"), choices=DemandCategory.choices)
-    region = django_filters.CharFilter(
-        label=_("region (code)"),
+    region = RegionFilter(
+        label=_("region"),
         method="filter_region",
-        help_text=_("The region with this code and everything below it."),
+        help_text=_("The region chosen and everything below it."),
     )
-    lead_unit = IdFilter(
-        label=_("lead unit (id)"), field_name="lead_unit_id", widget=forms.HiddenInput
-    )
+    lead_unit = IdFilter(label=_("lead unit"), field_name="lead_unit_id", widget=forms.HiddenInput)
     participant = IdFilter(
-        label=_("participating unit (id)"), method="filter_participant", widget=forms.HiddenInput
+        label=_("participating unit"), method="filter_participant", widget=forms.HiddenInput
     )
     has_open_claims = StrictBooleanFilter(
         label=_("has pending claims"), method="filter_has_open_claims"
@@ -48,13 +52,13 @@ class ProjectFilterSet(django_filters.FilterSet):
         label=_("running on or after"),
         method="filter_active_from",
         widget=DATE,
-        help_text=_("Projects that have not ended before this day (YYYY-MM-DD)."),
+        help_text=_("Projects that have not ended before this day."),
     )
     active_until = IsoDateFilter(
         label=_("running on or before"),
         method="filter_active_until",
         widget=DATE,
-        help_text=_("Projects that have started by this day (YYYY-MM-DD)."),
+        help_text=_("Projects that have started by this day."),
     )
     mine = StrictBooleanFilter(
         label=_("my projects"),

@@ -4,7 +4,14 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.filters import ChoicesFilter, IdFilter, IsoDateFilter, StrictBooleanFilter
+from members.filters import UNIT_PICKER
+from portal.core.filters import (
+    ChoicesFilter,
+    IdFilter,
+    IsoDateFilter,
+    RegionFilter,
+    StrictBooleanFilter,
+)
 from portal.regions.models import Region
 from services.choices import ResourceCategory
 from services.models import ResourceOffer
@@ -15,16 +22,16 @@ from ..selectors.resources import resource_offer_export
 class ResourceOfferFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("title or description"), method="filter_q")
     category = ChoicesFilter(label=_("category"), choices=ResourceCategory.choices)
-    region = django_filters.CharFilter(
-        label=_("region (code)"),
+    region = RegionFilter(
+        label=_("region"),
         method="filter_region",
-        help_text=_("The region with this code and everything below it."),
+        help_text=_("The region chosen and everything below it."),
     )
-    unit = IdFilter(label=_("unit (id)"), field_name="unit_id")
+    unit = IdFilter(label=_("unit"), field_name="unit_id", picker=UNIT_PICKER)
     available_on = IsoDateFilter(
         label=_("available on"),
         method="filter_available_on",
-        help_text=_("Offers available on this day (YYYY-MM-DD)."),
+        help_text=_("Offers available on this day."),
     )
     active = StrictBooleanFilter(label=_("active"), field_name="is_active")
 

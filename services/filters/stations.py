@@ -4,10 +4,17 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from portal.core.filters import ChoicesFilter, IdFilter, StrictBooleanFilter
+from members.models import MemberUnit
+from portal.core.filters import (
+    ChoicesFilter,
+    IdFilter,
+    NamePicker,
+    RegionFilter,
+    StrictBooleanFilter,
+)
+from portal.core.scoping import VIEW
 from portal.regions.models import Region
 from services.choices import StationKind
 from services.models import ServiceCategory, ServiceStation
@@ -48,13 +55,26 @@ class CategoryCodeOrIdField(forms.ModelMultipleChoiceField):
         return found
 
 
-@extend_schema_field(OpenApiTypes.STR)
+# The page's help text is for people; the API's description names the values it takes.
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "Stations offering any of these services, each by its catalogue code "
+        "(`legal-aid`) or id; repeatable.",
+    }
+)
 class CategoryFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = CategoryCodeOrIdField
 
     def get_filter_predicate(self, v):
         # The field speaks codes (`to_field_name`), the join is on keys.
         return {self.field_name: v.pk}
+
+
+def station_operators(request):
+    """The units operating a station the user sees, by name: the page's operator choices (one query)."""
+    operating = ServiceStation.objects.restrict(request.user, VIEW).values("operator_id")
+    return MemberUnit.objects.filter(pk__in=operating).order_by("name").values_list("pk", "name")
 
 
 class StationFilterSet(django_filters.FilterSet):
@@ -66,14 +86,18 @@ class StationFilterSet(django_filters.FilterSet):
         to_field_name="code",
         queryset=ServiceCategory.objects.order_by("position", "name"),
         distinct=True,
-        help_text=_("Stations offering any of these services, by code (legal-aid) or id."),
+        help_text=_("Stations offering any of the services chosen."),
     )
-    region = django_filters.CharFilter(
-        label=_("region (code)"),
+    region = RegionFilter(
+        label=_("region"),
         method="filter_region",
-        help_text=_("The region with this code and everything below it."),
+        help_text=_("The region chosen and everything below it."),
     )
-    operator = IdFilter(label=_("operator (unit id)"), field_name="operator_id")
+    operator = IdFilter(
+        label=_("operator"),
+        field_name="operator_id",
+        picker=NamePicker(options=station_operators),
+    )
     is_open = StrictBooleanFilter(label=_("open"))
     is_public = StrictBooleanFilter(label=_("public"))
 

@@ -181,12 +181,8 @@ class DemandListView(DemandAccessMixin, FilteredListMixin, ListView):
                 :50
             ]
             form.fields["campaign"].widget = forms.Select(
-                choices=[("", "---------"), *[(pk, title) for pk, title in recent]]
+                choices=[("", "—"), *[(pk, title) for pk, title in recent]]
             )
-        yes_no = [("", "---------"), ("true", _("yes")), ("false", _("no"))]
-        for name in ("overdue", "due_soon", "has_project"):
-            if name in form.fields:
-                form.fields[name].widget = forms.Select(choices=yes_no)
         if context["is_contact"]:
             form.fields.pop("mine", None)
         return context

@@ -124,4 +124,103 @@
   });
   document.addEventListener('htmx:afterSettle', disposeDetached);
 
+  /* ---------- List tables as cards on phones ---------- */
+  // portal.css shows a table.table-cards as one card a row below 768 px; each cell is labelled
+  // with its column's name, copied here from the header (cells that span columns are left alone).
+
+  function labelCardCells(root) {
+    if (!root || !root.querySelectorAll) {
+      return;
+    }
+    root.querySelectorAll('table.table-cards').forEach(function (table) {
+      const names = Array.prototype.map.call(table.querySelectorAll('thead th'), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll('tbody tr').forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (names[index] && cell.colSpan === 1 && !cell.hasAttribute('data-label')) {
+            cell.setAttribute('data-label', names[index]);
+          }
+        });
+      });
+    });
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', function () {
+      labelCardCells(document);
+    });
+  } else {
+    labelCardCells(document);
+  }
+  document.addEventListener('htmx:load', function (event) {
+    labelCardCells(event.target);
+  });
+
+  /* ---------- Pickers (Tom Select) ---------- */
+  // <select data-picker> becomes searchable; with data-picker-url it asks that API list
+  // (?search=…) for rows as one types and offers their names, sending their ids. A multi-select
+  // shows its choices as removable tags instead of asking for Ctrl-click.
+
+  function pickerOptions(el) {
+    const options = {
+      allowEmptyOption: true,
+      maxOptions: 50,
+      plugins: el.multiple ? ['remove_button'] : [],
+      render: {
+        // The words come from the page (data-picker-empty on the select or its form), translated.
+        no_results: function (data, escape) {
+          const holder = el.closest('[data-picker-empty]');
+          const words = holder ? holder.getAttribute('data-picker-empty') : '—';
+          return '<div class="no-results">' + escape(words) + '</div>';
+        }
+      }
+    };
+    const url = el.dataset.pickerUrl;
+    if (url) {
+      options.valueField = 'id';
+      options.labelField = 'name';
+      options.searchField = ['name'];
+      options.shouldLoad = function (query) {
+        return query.trim().length > 0;
+      };
+      options.load = function (query, callback) {
+        const target = url + '?page_size=20&search=' + encodeURIComponent(query.trim());
+        fetch(target, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+          .then(function (response) {
+            return response.ok ? response.json() : { results: [] };
+          })
+          .then(function (data) {
+            callback(data.results || []);
+          })
+          .catch(function () {
+            callback();
+          });
+      };
+    }
+    return options;
+  }
+
+  function initPickers(root) {
+    if (!window.TomSelect || !root || !root.querySelectorAll) {
+      return;
+    }
+    root.querySelectorAll('select[data-picker]').forEach(function (el) {
+      if (!el.tomselect) {
+        new window.TomSelect(el, pickerOptions(el));
+      }
+    });
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', function () {
+      initPickers(document);
+    });
+  } else {
+    initPickers(document);
+  }
+  document.addEventListener('htmx:load', function (event) {
+    initPickers(event.target);
+  });
+
 })();

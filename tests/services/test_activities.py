@@ -630,14 +630,14 @@ def test_list_query_count_does_not_grow_with_rows(client, world, media, django_a
     activity_update(
         activity=world["in_grid"], by=world["users"]["staff"], data={}, add_photos=[photo()]
     )
-    # Session, user, count, rows, totals, and the alliance and station choices of the filter.
-    with django_assert_num_queries(7):
+    # Session, user, count, rows, totals, and the region, alliance and station choices of the filter.
+    with django_assert_num_queries(8):
         response = client.get(LIST)
     assert 'bi-image"></i> 1' in response.content.decode()
     ActivityFactory.create_batch(
         30, region=world["grid"], station=world["station"], alliance=world["alliance"]
     )
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(LIST)
 
 

@@ -768,8 +768,9 @@ class TestBoard:
         self, client, world, board, django_assert_num_queries
     ):
         page(client, world, "secretary")
-        # Session, user, the secretary's region, count, rows, counts per status, campaign choices.
-        with django_assert_num_queries(7):
+        # Session, user, the secretary's region, count, rows, counts per status, campaign choices, the
+        # region filter's choices.
+        with django_assert_num_queries(8):
             client.get(BOARD)
         for i in range(20):
             DemandFactory(
@@ -778,7 +779,7 @@ class TestBoard:
                 title=f"批量{i}",
                 created_by=world["users"]["contact"],
             )
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(8):
             response = client.get(BOARD)
         assert len(response.context["demands"]) == 23
 

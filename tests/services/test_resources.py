@@ -297,11 +297,11 @@ class TestPages:
         ResourceOffer.objects.all().delete()
         page_client(client, world, role)
         ResourceOfferFactory(unit=world["mine"])
-        # session, user, count, the page, which rows may be edited.
-        with django_assert_num_queries(5):
+        # session, user, count, the page, which rows may be edited, the region filter's choices.
+        with django_assert_num_queries(6):
             client.get(LIST)
         ResourceOfferFactory.create_batch(4, unit=world["mine"])
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             response = client.get(LIST)
         assert len(response.context["offers"]) == 5
 

@@ -181,9 +181,9 @@ class TestMapPage:
             client.force_login(staff_user)
         services = list(ServiceCategory.objects.all()[:3])
         ServiceStationFactory(region=region).services.set(services)
-        # count, map points, the service filter's choices, the page, its services; signed in: session,
-        # user, and which rows may be edited.
-        expected = 5 if who == "anonymous" else 8
+        # count, map points, the service, region and operator filters' choices, the page, its
+        # services; signed in: session, user, and which rows may be edited.
+        expected = 7 if who == "anonymous" else 10
         with django_assert_num_queries(expected):
             client.get(LIST)
         for station in ServiceStationFactory.create_batch(30, region=region):
