@@ -50,7 +50,9 @@ def network(region):
     ServiceStationFactory(name="已关闭的服务站", region=region, is_open=False)
     ActivityFactory(region=region, held_on=datetime.date(2026, 8, 3), participant_count=40)
     ActivityFactory(region=region, held_on=datetime.date(2026, 9, 30), participant_count=10)
-    ActivityFactory(region=region, held_on=datetime.date(2026, 10, 1), participant_count=5, party_member_count=2)
+    ActivityFactory(
+        region=region, held_on=datetime.date(2026, 10, 1), participant_count=5, party_member_count=2
+    )
     demand = DemandFactory(unit=unit, title="不应公开的诉求标题")
     return {"unit": unit, "alliance": alliance, "region": region, "demand": demand}
 
