@@ -454,6 +454,7 @@ EXEMPT = {
     "api/v1/<format>": "format suffix of the API root: the same view as api/v1/",
     "api/v1/regions.<format>/?": "format suffix: the same view as api/v1/regions/",
     "api/v1/regions/tree.<format>/?": "format suffix: the same view as api/v1/regions/tree/",
+    "api/v1/regions/import.<format>/?": "format suffix: the same view as api/v1/regions/import/",
     "api/v1/regions/<pk>.<format>/?": "format suffix: the same view as api/v1/regions/<pk>/",
     "api/v1/regions/<pk>/history.<format>/?": "format suffix: the same view as …/history/",
 }
@@ -835,6 +836,7 @@ API = {
     ),
     "api/v1/units/export/": R(get="401 401 200 200 200 200 200 200"),
     "api/v1/units/import/": R(post="401 401 415 403 403 403 403 403"),
+    "api/v1/regions/import/": R(post="401 401 415 403 403 403 403 403"),
     "api/v1/units/<pk>/": R(
         "fellow",
         get="401 401 200 200 200 200 200 404",

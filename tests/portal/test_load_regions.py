@@ -203,3 +203,27 @@ def test_setup_loads_the_regions_creates_the_first_staff_and_says_what_next(caps
     with pytest.raises(CommandError):  # Django's password validators
         call_command("setup", "--username", "second")
     assert not get_user_model().objects.filter(username="second").exists()
+
+
+def test_the_api_imports_communities_and_grids_for_district_staff(
+    shanghai, staff_api, secretary_api
+):
+
+    good = _xlsx([("310115005-C01", "陆家嘴第一居民区", "社区", "310115005")])
+    response = staff_api.post("/api/v1/regions/import/", {"file": good}, format="multipart")
+    assert response.status_code == 201, response.content
+    assert response.json() == {"created": 1, "rows": 1}
+    assert Region.objects.get(code="310115005-C01").parent.code == "310115005"
+    wrong = _xlsx([("310115005-C01", "重复", "社区", "310115005")])
+    refused = staff_api.post("/api/v1/regions/import/", {"file": wrong}, format="multipart")
+    assert refused.status_code == 400
+    assert [e["attr"] for e in refused.json()["errors"]] == ["file"]
+    assert "2: 代码" in refused.json()["errors"][0]["detail"]
+    again = _xlsx([("310115005-C02", "另一个居民区", "社区", "310115005")])
+    assert (
+        secretary_api.post(
+            "/api/v1/regions/import/", {"file": again}, format="multipart"
+        ).status_code
+        == 403
+    )
+    assert not Region.objects.filter(code="310115005-C02").exists()

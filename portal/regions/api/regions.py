@@ -1,13 +1,18 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from portal.api.openapi import ValidationErrorResponseSerializer
+from portal.api.steps import step
 from portal.api.viewsets import HistoryActionMixin, ScopedModelViewSet
+from portal.regions.actions import regions_import
 from portal.regions.filters import RegionFilterSet
 from portal.regions.models import Region
 from portal.regions.selectors import region_list, region_tree
@@ -71,6 +76,19 @@ class TreeQuerySerializer(serializers.Serializer):
     )
 
 
+class RegionImportSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text=_(
+            "XLSX made from the import template (GET /regions/import/template/ in the browser)."
+        )
+    )
+
+
+class RegionImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField(help_text=_("Communities and grids created."))
+    rows = serializers.IntegerField(help_text=_("Rows read from the file."))
+
+
 class RegionViewSet(HistoryActionMixin, ScopedModelViewSet):
     """The region tree: provinces, cities, districts, streets and towns, communities and grids."""
 
@@ -109,3 +127,31 @@ class RegionViewSet(HistoryActionMixin, ScopedModelViewSet):
         return Response(
             region_tree(queryset=visible, root=root, max_depth=params.validated_data.get("depth"))
         )
+
+    def _staff_only(self, request):
+        if not request.user.is_district_staff:
+            raise PermissionDenied()
+
+    @step(
+        input=RegionImportSerializer,
+        output=RegionImportResultSerializer,
+        status=201,
+        detail=False,
+        before=_staff_only,
+        handler_errors=True,
+        request={"multipart/form-data": RegionImportSerializer},
+        url_path="import",
+        parser_classes=[MultiPartParser],
+        filterset_class=None,
+    )
+    def import_regions(self, request, file):
+        """Create communities and grids from a filled template: all rows or none; each refused row is named."""
+        try:
+            result = regions_import(file, by=request.user)
+        except DjangoValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from exc
+        if not result.ok:
+            raise ValidationError(
+                {"file": [f"{e.row}: {e.column}: {e.message}" for e in result.errors]}
+            )
+        return {"created": len(result.created), "rows": result.rows}
