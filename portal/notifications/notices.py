@@ -90,7 +90,16 @@ def render_notice(kind: str, channel: str, context: dict[str, Any], language: st
     return text
 
 
-def notice_store(
+def notice_store(**notice: Any) -> list[NoticeDelivery]:
+    """Write the rows of one notice (`notice_rows`) in one INSERT; a row already written for the
+    same key, recipient and channel stays as it is."""
+    rows = notice_rows(**notice)
+    if not rows:
+        return []
+    return NoticeDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def notice_rows(
     *,
     kind: str,
     key: str,
@@ -99,7 +108,7 @@ def notice_store(
     alliance=None,
     now: datetime.datetime | None = None,
 ) -> list[NoticeDelivery]:
-    """Write the rows of one notice (`key` names it: the same key goes once per recipient and
+    """The unsaved rows of one notice (`key` names it: the same key goes once per recipient and
     channel) for `users` on their channels and, when `alliance` has a group robot, for its group
     chat. A channel that is not configured or a recipient without an address on it gives a row
     `skipped`, so the log says why nothing went."""
@@ -139,9 +148,7 @@ def notice_store(
             rows.append(row(channel_name, user=user, language=language))
     if alliance is not None and alliance.wecom_robot_key:
         rows.append(row(ChannelName.WECOM_ROBOT))
-    if not rows:
-        return []
-    return NoticeDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+    return rows
 
 
 def _unsendable(channel: Channel, delivery: NoticeDelivery) -> str:
