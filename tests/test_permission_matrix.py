@@ -695,6 +695,10 @@ PAGES = {
     "notifications/read-all/": R(
         get="405 405 405 405 405 405 405 405", post="L L 302 302 302 302 302 302"
     ),
+    # One's own notice settings: every signed-in user, for themselves only.
+    "notifications/preferences/": R(
+        get="L L 200 200 200 200 200 200", post="L L 302 302 302 302 302 302"
+    ),
     "reports/": R(get="L L 200 200 200 200 200 200"),
     "reports/build/": R(post="L L 302 403 403 403 403 403"),
     "reports/subscriptions/": R(
@@ -999,6 +1003,9 @@ API = {
     "api/v1/demand-campaigns/<pk>/history/": R("campaign", get="401 401 200 403 403 403 403 403"),
     "api/v1/demand-deadlines/": R(get="401 401 200 200 200 200 200 200"),
     "api/v1/notifications/": R(get="401 401 200 200 200 200 200 200"),
+    "api/v1/notice-preferences/": R(
+        get="401 401 200 200 200 200 200 200", put="401 401 200 200 200 200 200 200"
+    ),
     "api/v1/notifications/read-all/": R(post="401 401 200 200 200 200 200 200"),
     "api/v1/notifications/<pk>/": R("notification", get="401 401 404 404 404 404 200 404"),
     "api/v1/notifications/<pk>/read/": R("notification", post="401 401 404 404 404 404 200 404"),

@@ -178,3 +178,27 @@ class NoticeDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice_key}/{self.user_id or self.alliance_id}/{self.channel}"
+
+
+class NoticePreference(models.Model):
+    """The channels (beside e-mail) on which one user takes one kind of notice; without a row the
+    role's default applies (portal.notifications.notices.DEFAULT_CHANNELS)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notice_preferences",
+    )
+    kind = models.CharField(_("kind of notice"), max_length=30, choices=NoticeKind.choices)
+    channels = models.JSONField(_("channels"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("notice preference")
+        verbose_name_plural = _("notice preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notice_preference_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}/{self.kind}"

@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from portal.accounts.choices import Role
 from portal.core.outbox import retry_delay
@@ -33,11 +36,12 @@ from portal.core.outbox import retry_delay
 from .actions import recipient_language
 from .channels import Channel, get_channel
 from .choices import ChannelName, DeliveryStatus, NoticeKind
-from .models import NoticeDelivery
+from .models import NoticeDelivery, NoticePreference
 
 logger = logging.getLogger(__name__)
 
 BATCH = 50
+MOBILE = re.compile(r"1[3-9]\d{9}")  # a mainland mobile number
 SMS_LIMIT = 70  # characters in one SMS segment of Chinese text
 
 # The channels each role takes per kind of notice until the user chooses (e-mail besides, as ever).
@@ -74,9 +78,76 @@ class NoticeResult:
         return asdict(self)
 
 
-def user_channels(user, kind: str) -> list[str]:
-    """The channels beside e-mail on which `user` takes notices of `kind`."""
-    return [c for c in DEFAULT_CHANNELS.get(user.role, {}).get(kind, []) if c != ChannelName.EMAIL]
+# The channels a user may choose for a notice (e-mail always goes its own way).
+CHOOSABLE = (ChannelName.SMS, ChannelName.WECOM)
+
+
+def default_channels(user, kind: str) -> list[str]:
+    return [c for c in DEFAULT_CHANNELS.get(user.role, {}).get(kind, []) if c in CHOOSABLE]
+
+
+def user_channels(user, kind: str, chosen: dict[int, list[str]] | None = None) -> list[str]:
+    """The channels beside e-mail on which `user` takes notices of `kind`: their choice (`chosen`,
+    by user id, as `chosen_channels` reads it), else their role's default."""
+    if chosen is not None and user.pk in chosen:
+        return [c for c in chosen[user.pk] if c in CHOOSABLE]
+    return default_channels(user, kind)
+
+
+def chosen_channels(user_ids: Iterable[int], kind: str) -> dict[int, list[str]]:
+    """The users' own choices for `kind`, by user id, in one query."""
+    ids = [pk for pk in user_ids if pk]
+    if not ids:
+        return {}
+    return dict(
+        NoticePreference.objects.filter(user_id__in=ids, kind=kind).values_list(
+            "user_id", "channels"
+        )
+    )
+
+
+def notice_preferences(user) -> dict[str, list[str]]:
+    """Every kind's channels for `user` (their choice or the default), for the page and the API."""
+    chosen = dict(NoticePreference.objects.filter(user=user).values_list("kind", "channels"))
+    return {
+        kind: [c for c in chosen[kind] if c in CHOOSABLE]
+        if kind in chosen
+        else default_channels(user, kind)
+        for kind in NoticeKind.values
+    }
+
+
+@transaction.atomic
+def notice_preferences_set(
+    *, user, preferences: dict[str, list[str]], phone=None, wecom_userid=None
+) -> dict[str, list[str]]:
+    """Save `user`'s channels per kind (the kinds given; unknown kinds or channels refused) and,
+    when given, their mobile number (a mainland one, or empty) and WeCom user id."""
+    errors = {}
+    for kind, channels in preferences.items():
+        if kind not in NoticeKind.values:
+            errors[kind] = [_("Not a kind of notice.")]
+        elif not isinstance(channels, list) or any(c not in CHOOSABLE for c in channels):
+            errors[kind] = [_("Choose among SMS and WeCom.")]
+    fields = []
+    if phone is not None:
+        phone = "".join(str(phone).split())
+        if phone and not MOBILE.fullmatch(phone):
+            errors["phone"] = [_("Give a mainland mobile number of 11 digits (1[3-9]…).")]
+        user.phone = phone
+        fields.append("phone")
+    if wecom_userid is not None:
+        user.wecom_userid = str(wecom_userid).strip()[:64]
+        fields.append("wecom_userid")
+    if errors:
+        raise ValidationError(errors)
+    if fields:
+        user.save(update_fields=fields)
+    for kind, channels in preferences.items():
+        NoticePreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"channels": list(dict.fromkeys(channels))}
+        )
+    return notice_preferences(user)
 
 
 def render_notice(kind: str, channel: str, context: dict[str, Any], language: str) -> str:
@@ -139,12 +210,16 @@ def notice_rows(
             delivery.status, delivery.last_error = DeliveryStatus.SKIPPED, reason
         return delivery
 
+    people = []
     for user in users:
         if user is None or not user.is_active or user.pk in seen:
             continue
         seen.add(user.pk)
+        people.append(user)
+    chosen = chosen_channels([u.pk for u in people], kind)
+    for user in people:
         language = recipient_language(user)
-        for channel_name in user_channels(user, kind):
+        for channel_name in user_channels(user, kind, chosen):
             rows.append(row(channel_name, user=user, language=language))
     if alliance is not None and alliance.wecom_robot_key:
         rows.append(row(ChannelName.WECOM_ROBOT))

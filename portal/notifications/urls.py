@@ -7,4 +7,5 @@ app_name = "notifications"
 urlpatterns = [
     path("<int:pk>/read/", views.mark_read, name="read"),
     path("read-all/", views.mark_all_read, name="read-all"),
+    path("preferences/", views.NoticePreferencesView.as_view(), name="preferences"),
 ]
