@@ -174,6 +174,7 @@ class NoticeDelivery(models.Model):
             models.Index(fields=["channel", "sent_at"], name="notice_delivery_sent_idx"),
             models.Index(fields=["status", "created_at"], name="notice_delivery_status_idx"),
             models.Index(fields=["kind", "created_at"], name="notice_delivery_kind_idx"),
+            models.Index(fields=["created_at"], name="notice_delivery_created_idx"),
         ]
 
     def __str__(self) -> str:

@@ -6,14 +6,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
+from django.views.generic import ListView
 
 from portal.core.actions_views import redirect_back
 from portal.core.forms import apply_validation_error
 from portal.core.masking import mask_phone
+from portal.core.mixins import DistrictStaffRequiredMixin, FilteredListMixin
 
 from .actions import notification_mark_read, notifications_mark_all_read
+from .filters import NoticeDeliveryFilterSet
 from .forms import NoticePreferencesForm
 from .notices import notice_preferences, notice_preferences_set
+from .selectors import notice_delivery_list
 
 
 @require_POST
@@ -70,3 +74,17 @@ class NoticePreferencesView(LoginRequiredMixin, View):
                 messages.success(request, _("Your notice settings are saved."))
                 return redirect("notifications:preferences")
         return self._page(request, form, status=400)
+
+
+class NoticeDeliveryListView(
+    LoginRequiredMixin, DistrictStaffRequiredMixin, FilteredListMixin, ListView
+):
+    """The notice delivery log: what went (or waits, or failed) to whom on which channel."""
+
+    template_name = "notifications/delivery_log.html"
+    paginate_by = 50
+    filterset_class = NoticeDeliveryFilterSet
+    context_object_name = "deliveries"
+
+    def get_base_queryset(self):
+        return notice_delivery_list()

@@ -53,7 +53,7 @@ def test_the_api_reads_and_changes_ones_own_preferences():
     assert body["phone"] == "139****5678" and body["preferences"]["meeting_reminder"] == ["sms"]
     answer = api.put(url, {"preferences": {"meeting_reminder": ["wecom", "sms"]}}, format="json")
     assert answer.status_code == 200
-    assert answer.json()["preferences"]["meeting_reminder"] == ["wecom", "sms"]
+    assert answer.json()["preferences"]["meeting_reminder"] == ["sms", "wecom"]
     bad = api.put(url, {"preferences": {"meeting_reminder": ["fax"]}}, format="json")
     assert bad.status_code == 400
     assert api.put(url, {"phone": "1381234"}, format="json").status_code == 400

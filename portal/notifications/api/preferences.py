@@ -14,15 +14,25 @@ from ..choices import NoticeKind
 from ..notices import CHOOSABLE, notice_preferences, notice_preferences_set
 
 
+class ChannelsByKindSerializer(serializers.Serializer):
+    """One list of channels per kind of notice."""
+
+    def get_fields(self):
+        return {
+            kind.value: serializers.MultipleChoiceField(
+                choices=list(CHOOSABLE), required=False, help_text=str(kind.label)
+            )
+            for kind in NoticeKind
+        }
+
+
 class NoticePreferencesSerializer(serializers.Serializer):
     phone = serializers.CharField(
         required=False, allow_blank=True, help_text="A mainland mobile number; answered masked."
     )
     wecom_userid = serializers.CharField(required=False, allow_blank=True, max_length=64)
-    preferences = serializers.DictField(
-        child=serializers.ListField(child=serializers.ChoiceField(choices=list(CHOOSABLE))),
-        required=False,
-        help_text=f"Channels per kind of notice ({', '.join(NoticeKind.values)}).",
+    preferences = ChannelsByKindSerializer(
+        required=False, help_text="Channels per kind of notice (sms, wecom)."
     )
 
 
@@ -52,7 +62,11 @@ class NoticePreferencesView(generics.GenericAPIView):
         try:
             notice_preferences_set(
                 user=request.user,
-                preferences=data.get("preferences", {}),
+                # A set in the request: kept in the order of CHOOSABLE.
+                preferences={
+                    kind: [c for c in CHOOSABLE if c in chosen]
+                    for kind, chosen in data.get("preferences", {}).items()
+                },
                 phone=data.get("phone"),
                 wecom_userid=data.get("wecom_userid"),
             )
