@@ -51,7 +51,7 @@ format: install  ## Apply ruff's fixes and formatting
 	$(VENV)/bin/ruff format .
 
 messages: install  ## Update and compile the Chinese translations (needs gettext)
-	$(PY) manage.py makemessages -l zh_Hans -i ".venv/*" -i ".tools/*" -i "var/*" -i "static/*"
+	$(PY) manage.py makemessages -l zh_Hans -e html,txt,py,md -i "docs/*" -i ".venv/*" -i ".tools/*" -i "var/*" -i "static/*"
 	$(PY) manage.py compilemessages -l zh_Hans -i .venv -i .tools
 
 static-vendor:  ## Fetch the pinned front-end packages from the npm registry into static/vendor (needs npm)

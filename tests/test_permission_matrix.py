@@ -74,7 +74,7 @@ ROLES = (
 def build_world() -> dict:
     from alliances.models import CalendarFeedToken
     from members.models import Registration, UnitChange
-    from portal.notifications.models import Notification
+    from portal.notifications.models import NoticeDelivery, Notification
     from reports.choices import ReportScope
     from reports.models import QuarterlyReport
     from services.models import ActivityPhoto, DemandAttachment, DemandDeadline, ProjectMilestone
@@ -175,6 +175,9 @@ def build_world() -> dict:
     )
     notification = Notification.objects.create(user=users["contact"], title="会议提醒")
     other_notification = Notification.objects.create(user=users["other_contact"], title="别人的")
+    notice_delivery = NoticeDelivery.objects.create(
+        kind="meeting_reminder", notice_key="m", user=users["contact"], channel="sms", text="提醒"
+    )
     district_report = QuarterlyReport.objects.create(
         scope=ReportScope.DISTRICT, year=2026, quarter=3
     )
@@ -226,6 +229,7 @@ def build_world() -> dict:
         "far_registration": far_registration,
         "change": change,
         "notification": notification,
+        "notice_delivery": notice_delivery,
         "other_notification": other_notification,
         "district_report": district_report,
         "alliance_report": alliance_report,
@@ -696,6 +700,12 @@ PAGES = {
     "notifications/read-all/": R(
         get="405 405 405 405 405 405 405 405", post="L L 302 302 302 302 302 302"
     ),
+    # One's own notice settings: every signed-in user, for themselves only.
+    # The delivery log: district staff only.
+    "notifications/deliveries/": R(get="L L 200 403 403 403 403 403"),
+    "notifications/preferences/": R(
+        get="L L 200 200 200 200 200 200", post="L L 302 302 302 302 302 302"
+    ),
     "reports/": R(get="L L 200 200 200 200 200 200"),
     "reports/build/": R(post="L L 302 403 403 403 403 403"),
     "reports/subscriptions/": R(
@@ -1001,6 +1011,11 @@ API = {
     "api/v1/demand-campaigns/<pk>/history/": R("campaign", get="401 401 200 403 403 403 403 403"),
     "api/v1/demand-deadlines/": R(get="401 401 200 200 200 200 200 200"),
     "api/v1/notifications/": R(get="401 401 200 200 200 200 200 200"),
+    "api/v1/notice-deliveries/": R(get="401 401 200 403 403 403 403 403"),
+    "api/v1/notice-deliveries/<pk>/": R("notice_delivery", get="401 401 200 403 403 403 403 403"),
+    "api/v1/notice-preferences/": R(
+        get="401 401 200 200 200 200 200 200", put="401 401 200 200 200 200 200 200"
+    ),
     "api/v1/notifications/read-all/": R(post="401 401 200 200 200 200 200 200"),
     "api/v1/notifications/<pk>/": R("notification", get="401 401 404 404 404 404 200 404"),
     "api/v1/notifications/<pk>/read/": R("notification", post="401 401 404 404 404 404 200 404"),

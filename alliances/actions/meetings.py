@@ -17,8 +17,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from members.models import MemberUnit
+from portal.accounts.selectors import unit_contacts
 from portal.core.mail import absolute_url, send_after_commit
 from portal.core.ratelimit import rate_exceeded, rate_reached
+from portal.notifications.notices import notice_store
 
 from ..calendar import ICS_MIMETYPE, ics_filename, meeting_ics
 from ..choices import AllianceStatus, MeetingStatus, Rsvp
@@ -121,6 +123,20 @@ def _mail_invitees(
         "end": timezone.localtime(meeting.end_at),
         **(extra or {}),
     }
+    invitations = list(invitations)
+    # The same news on the unit contacts' other channels and in the alliance's group chat; a key per
+    # change (the calendar sequence) lets an invitation added later reach only the new unit.
+    notice_store(
+        kind=template,
+        key=f"meeting:{meeting.pk}:{template}:{meeting.sequence}",
+        users=unit_contacts([i.unit_id for i in invitations if i.unit_id]),
+        context={
+            **context,
+            "url": context["meeting_url"],
+            "place": meeting.station or meeting.address or meeting.online_url,
+        },
+        alliance=meeting.alliance,
+    )
     for invitation, to in _invitation_recipients(invitations):
         # A guest has no account: their mail carries their personal check-in link.
         checkin_link = "" if invitation.unit_id else invitation_checkin_url(invitation, base_url)

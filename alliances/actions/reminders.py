@@ -27,7 +27,9 @@ from alliances.models import Invitation, Meeting, ReminderDelivery
 from alliances.selectors.meetings import meeting_reminder_recipients_by_meeting
 from portal.core.mail import absolute_url
 from portal.core.metrics import REMINDER_DELIVERIES, job_outcome
-from portal.notifications.models import Notification
+from portal.notifications.choices import NoticeKind
+from portal.notifications.models import NoticeDelivery, Notification
+from portal.notifications.notices import notice_rows
 
 logger = logging.getLogger(__name__)
 
@@ -73,12 +75,17 @@ def _sweep(now: datetime.datetime) -> SweepResult:
     )
     result.claimed = len(claimed) - result.reclaimed
     connection = get_connection()
+    notices: list[NoticeDelivery] = []
     try:
         for delivery in claimed:
-            outcome = _deliver(delivery, token, connection)
+            outcome = _deliver(delivery, token, connection, notices)
             setattr(result, outcome, getattr(result, outcome) + 1)
     finally:
         connection.close()
+        # The same reminder on the recipient's other channels (SMS, WeCom), in one INSERT; a row
+        # sent again after a crash finds its notice already written.
+        if notices:
+            NoticeDelivery.objects.bulk_create(notices, ignore_conflicts=True)
     return result
 
 
@@ -234,15 +241,16 @@ def _finish(delivery: ReminderDelivery, token: str, **fields) -> int:
     ).update(**fields)
 
 
-def _deliver(delivery: ReminderDelivery, token: str, connection) -> str:
-    """Notify in the portal, e-mail, mark sent; returns the SweepResult field to count it in."""
+def _deliver(delivery: ReminderDelivery, token: str, connection, notices: list) -> str:
+    """Notify in the portal, e-mail, mark sent and add the rows of its other channels to `notices`;
+    returns the SweepResult field to count it in."""
     if not _still_due(delivery):
         _finish(delivery, token, status=DeliveryStatus.SKIPPED)
         return "skipped"
     if delivery.attempts > settings.REMINDER_MAX_ATTEMPTS:
         _finish(delivery, token, status=DeliveryStatus.FAILED)
         return "failed"
-    subject, body, url = _render(delivery)
+    subject, body, url, context = _render(delivery)
     # One notification per delivery row, whoever (re)sends it.
     Notification.objects.get_or_create(
         delivery=delivery,
@@ -264,10 +272,22 @@ def _deliver(delivery: ReminderDelivery, token: str, connection) -> str:
             return "failed"
     # The window for a second e-mail is here: SMTP accepted but this update never ran.
     _finish(delivery, token, status=DeliveryStatus.SENT, sent_at=timezone.now(), error="")
+    notices.extend(
+        notice_rows(
+            kind=(
+                NoticeKind.MEETING_REMINDER
+                if delivery.kind == DeliveryKind.BEFORE
+                else NoticeKind.MINUTES_DUE
+            ),
+            key=f"reminder:{delivery.pk}",
+            users=[delivery.user],
+            context=context,
+        )
+    )
     return "sent"
 
 
-def _render(delivery: ReminderDelivery) -> tuple[str, str, str]:
+def _render(delivery: ReminderDelivery) -> tuple[str, str, str, dict]:
     meeting = delivery.meeting
     try:
         path = meeting.get_absolute_url()
@@ -291,4 +311,4 @@ def _render(delivery: ReminderDelivery) -> tuple[str, str, str]:
         context["offset"] = _offset_label(delivery.offset_minutes)
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}.txt", context)
-    return subject, body, path
+    return subject, body, path, context

@@ -19,6 +19,7 @@ from alliances.selectors.meetings import can_schedule
 from portal.api.steps import step
 from portal.api.viewsets import ExportMixin, HistoryActionMixin, ScopedModelViewSet
 from portal.core.mail import absolute_url, request_base_url
+from portal.core.masking import mask_secret
 from portal.regions.models import Region
 
 
@@ -90,6 +91,8 @@ class AllianceSerializer(serializers.ModelSerializer):
             "mechanisms",
             "reminder_offsets",
             "member_count",
+            "wecom_robot_key",
+            "wecom_robot",
         ]
         read_only_fields = ["ended_on", "status"]
         extra_kwargs = {
@@ -97,6 +100,24 @@ class AllianceSerializer(serializers.ModelSerializer):
                 "error_messages": {"invalid": _("This parent alliance is not allowed here.")}
             }
         }
+
+    wecom_robot_key = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=_("The group robot's webhook key (write only; empty removes it)."),
+    )
+    wecom_robot = serializers.SerializerMethodField(
+        help_text=_("The group robot's key, masked, for district staff; null for everyone else.")
+    )
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_wecom_robot(self, alliance: Alliance) -> str | None:
+        request = self.context.get("request")
+        if request is None or not request.user.is_district_staff:
+            return None
+        return mask_secret(alliance.wecom_robot_key)
 
     def validate_reminder_offsets(self, value):
         return sorted(set(value), reverse=True)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from members.models import MemberUnit
+from portal.core.masking import mask_secret
 from portal.regions.models import Region
 
 from ..actions.alliances import alliance_parent_check
@@ -30,6 +31,14 @@ class AllianceForm(forms.ModelForm):
             "A meeting can override it."
         ),
     )
+    wecom_robot_key = forms.CharField(
+        label=_("WeCom group robot key"),
+        required=False,
+        max_length=100,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("The key in the group robot's webhook address; empty keeps the one on file."),
+    )
+    wecom_robot_clear = forms.BooleanField(label=_("Remove the group robot"), required=False)
 
     class Meta:
         model = Alliance
@@ -70,6 +79,10 @@ class AllianceForm(forms.ModelForm):
                 memberships__alliance=self.instance, memberships__left_on__isnull=True
             )
         self.fields["lead_unit"].queryset = units.order_by("name")
+        if self.instance.wecom_robot_key:
+            self.fields["wecom_robot_key"].help_text = _(
+                "On file: %(key)s. A new key replaces it; empty keeps it."
+            ) % {"key": mask_secret(self.instance.wecom_robot_key)}
         self.initial.setdefault("mechanisms_text", "\n".join(self.instance.mechanisms or []))
         self.initial.setdefault(
             "reminder_offsets_text", format_offsets(self.instance.reminder_offsets)
@@ -92,6 +105,10 @@ class AllianceForm(forms.ModelForm):
         return parent
 
     def save(self, commit=True):
+        if self.cleaned_data.get("wecom_robot_clear"):
+            self.instance.wecom_robot_key = ""
+        elif self.cleaned_data.get("wecom_robot_key", "").strip():
+            self.instance.wecom_robot_key = self.cleaned_data["wecom_robot_key"].strip()
         self.instance.reminder_offsets = self.cleaned_data["reminder_offsets_text"]
         self.instance.mechanisms = [
             line.strip()

@@ -90,7 +90,14 @@ class Alliance(models.Model):
         help_text=_("Working mechanisms, e.g. 党群联动、发展联推."),
     )
 
-    history = HistoricalRecords(m2m_fields=[regions])
+    wecom_robot_key = models.CharField(
+        _("WeCom group robot key"),
+        max_length=100,
+        blank=True,
+        help_text=_("The key of the group chat's robot webhook; notices to the alliance go there."),
+    )
+
+    history = HistoricalRecords(m2m_fields=[regions], excluded_fields=["wecom_robot_key"])
     objects = AllianceQuerySet.as_manager()
 
     class Meta:

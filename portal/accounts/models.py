@@ -45,6 +45,12 @@ class User(AbstractUser):
         help_text=_("The member unit a unit contact speaks for."),
     )
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    wecom_userid = models.CharField(
+        _("WeCom user id"),
+        max_length=64,
+        blank=True,
+        help_text=_("The account's user id in the organisation's WeCom, for WeCom messages."),
+    )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
     objects = PortalUserManager()

@@ -14,3 +14,10 @@ def mask_email(email: str) -> str:
         return "*" * len(email or "")
     local, domain = email.split("@", 1)
     return f"{local[:1]}***@{domain}"
+
+
+def mask_secret(secret: str) -> str:
+    """A stored secret (a webhook key) as staff see it again: its first four characters only."""
+    if not secret:
+        return ""
+    return secret[:4] + "****"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import Notification
+from .models import NoticeDelivery, Notification
 
 
 def user_notifications(user, *, unread: bool | None = None) -> QuerySet[Notification]:
@@ -24,3 +24,8 @@ def unread_notifications(user, *, limit: int = 10) -> list[Notification]:
 
 def unread_notification_count(user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notice_delivery_list():
+    """The notice delivery log, newest first, with the recipient and alliance each row shows."""
+    return NoticeDelivery.objects.select_related("user", "alliance").order_by("-created_at", "-id")

@@ -232,6 +232,39 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="联盟门户 <noreply@al
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=12)
 
+# Notices on other channels (docs/notifications.md, docs/configuration.md "Notice channels"): each
+# channel is off until its variables are set; an unconfigured channel's notices are recorded skipped.
+# A send that fails is tried again after 1, 2, 4 … minutes (at most an hour) until NOTICE_MAX_ATTEMPTS.
+NOTICE_MAX_ATTEMPTS = env.int("NOTICE_MAX_ATTEMPTS", default=12)
+NOTICE_HTTP_TIMEOUT = env.int("NOTICE_HTTP_TIMEOUT", default=10)
+# Sends per channel and minute; what is over waits for the next minute.
+NOTICE_RATE_LIMITS = env.dict(
+    "NOTICE_RATE_LIMITS",
+    cast={"value": int},
+    default={"email": 600, "sms": 30, "wecom": 600, "wecom_robot": 20},
+)
+# No SMS between these hours (Shanghai time, "from-to", empty for none): they go in the morning.
+SMS_QUIET_HOURS = env("SMS_QUIET_HOURS", default="22-8")
+SMS_PROVIDER = env("SMS_PROVIDER", default="aliyun")  # aliyun or tencent
+# The approved template per kind of notice ("meeting_reminder=SMS_1,default=SMS_0"); its one
+# parameter `content` carries the notice's short text.
+SMS_TEMPLATE_CODES = env.dict("SMS_TEMPLATE_CODES", default={})
+ALIYUN_SMS_BASE_URL = env("ALIYUN_SMS_BASE_URL", default="https://dysmsapi.aliyuncs.com")
+ALIYUN_SMS_ACCESS_KEY_ID = env("ALIYUN_SMS_ACCESS_KEY_ID", default="")
+ALIYUN_SMS_ACCESS_KEY_SECRET = env("ALIYUN_SMS_ACCESS_KEY_SECRET", default="")
+ALIYUN_SMS_SIGN_NAME = env("ALIYUN_SMS_SIGN_NAME", default="")
+ALIYUN_SMS_REGION = env("ALIYUN_SMS_REGION", default="cn-hangzhou")
+TENCENT_SMS_BASE_URL = env("TENCENT_SMS_BASE_URL", default="https://sms.tencentcloudapi.com")
+TENCENT_SMS_SECRET_ID = env("TENCENT_SMS_SECRET_ID", default="")
+TENCENT_SMS_SECRET_KEY = env("TENCENT_SMS_SECRET_KEY", default="")
+TENCENT_SMS_SDK_APP_ID = env("TENCENT_SMS_SDK_APP_ID", default="")
+TENCENT_SMS_SIGN_NAME = env("TENCENT_SMS_SIGN_NAME", default="")
+TENCENT_SMS_REGION = env("TENCENT_SMS_REGION", default="ap-guangzhou")
+WECOM_BASE_URL = env("WECOM_BASE_URL", default="https://qyapi.weixin.qq.com")
+WECOM_CORP_ID = env("WECOM_CORP_ID", default="")
+WECOM_AGENT_ID = env("WECOM_AGENT_ID", default="")
+WECOM_SECRET = env("WECOM_SECRET", default="")
+
 # Links in e-mails sent outside a request (jobs) start with this address.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
@@ -367,6 +400,11 @@ CELERY_BEAT_SCHEDULE = {
     # not take when they were queued. Each row is sent by one run only.
     "send-pending-mail": {
         "task": "portal.notifications.tasks.send_pending_mail",
+        "schedule": 60,
+        "options": {"expires": 55},
+    },
+    "send-pending-notices": {
+        "task": "portal.notifications.tasks.send_pending_notices",
         "schedule": 60,
         "options": {"expires": 55},
     },

@@ -30,3 +30,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
         "data_folder_out": _broker_dir,
         "control_folder": _broker_dir,
     }
+
+# Notice providers on a port where nothing listens; a test starts its own server and points there.
+ALIYUN_SMS_BASE_URL = "http://127.0.0.1:9"
+TENCENT_SMS_BASE_URL = "http://127.0.0.1:9"
+WECOM_BASE_URL = "http://127.0.0.1:9"

@@ -47,6 +47,8 @@ from portal.core.outbox import mails_store
 from portal.core.workflow import Transition, Workflow, transition
 from portal.core.workflow import step as _t
 from portal.notifications.actions import tell
+from portal.notifications.choices import NoticeKind
+from portal.notifications.notices import notice_store
 
 from ..choices import (
     DEFAULT_DUE_DAYS,
@@ -553,6 +555,13 @@ def _tell(
     context = {"demand": demand, "url": absolute_url(url, base_url), **context}
     template = f"services/email/{template}"
     told = tell(users, template, context, url, mail, title=title, body=demand.title, together=True)
+    # The step on the told people's other channels (SMS, WeCom): one notice per step taken.
+    notice_store(
+        kind=NoticeKind.DEMAND_STEP,
+        key=f"demand:{demand.pk}:{template}:{timezone.now().isoformat()}",
+        users=told,
+        context={**context, "step": title},
+    )
     if not mail:
         return
     known = {user.email.strip().lower() for user in told if user.email}

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from openpyxl import load_workbook
 from PIL import Image
 
-from portal.notifications.models import Notification
+from portal.notifications.models import NoticeDelivery, Notification
 from services.actions import demands as actions
 from services.actions.demands import TRANSITIONS
 from services.choices import DemandStatus
@@ -1035,3 +1035,19 @@ def test_staff_user_factory_is_a_handler_everywhere(world):
     demand = raise_demand(world)
     assert actions.is_handler(StaffFactory(username="another-staff"), demand)
     assert DemandEvent.objects.filter(demand=demand).count() == 1
+
+
+def test_a_demands_steps_reach_the_raising_unit_by_sms_too(world, settings):
+    settings.SMS_PROVIDER = "aliyun"
+    settings.ALIYUN_SMS_ACCESS_KEY_ID = "id"
+    settings.ALIYUN_SMS_ACCESS_KEY_SECRET = "secret"
+    settings.ALIYUN_SMS_SIGN_NAME = "联盟门户"
+    settings.SMS_TEMPLATE_CODES = {"default": "SMS_1"}
+    demand = raise_demand(world)
+    actions.demand_accept(demand=demand, by=world["users"]["staff"])
+    rows = NoticeDelivery.objects.filter(user=world["users"]["contact"], channel="sms")
+    assert rows.exists() and {r.kind for r in rows} == {"demand_step"}
+    assert all(r.status == "pending" and r.text.startswith("需求“") for r in rows)
+    # The colleague without a mobile number: recorded, not sent.
+    colleague = NoticeDelivery.objects.filter(user=world["users"]["colleague"], channel="sms")
+    assert {r.last_error for r in colleague} == {"no address on this channel"}
