@@ -101,7 +101,7 @@ class TestRequests:
     def test_a_list_page_makes_no_query_more(self, client, region, django_assert_num_queries):
         ServiceStationFactory(region=region)
         # The pin of tests/services/test_stations.py for an anonymous visitor.
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(7):
             client.get(STATIONS)
 
     def test_a_list_page_answers_with_its_request_id(self, client):
