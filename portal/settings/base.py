@@ -515,6 +515,8 @@ SPECTACULAR_SETTINGS = {
         "ClaimKindEnum": "services.choices.ClaimKind",
         "ClaimStatusEnum": "services.choices.ClaimStatus",
         "ApiTokenStatusEnum": "portal.accounts.models.ApiTokenStatus",
+        # The channels a user may choose, one list per kind of notice (portal/notifications).
+        "NoticeChannelEnum": "portal.notifications.notices.CHOOSABLE",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
