@@ -141,3 +141,24 @@ def page(chromium, live_server):
     page.set_default_timeout(BROWSER_TIMEOUT_MS)
     yield page
     context.close()
+
+
+# A 390×844 phone (an iPhone 12-14's viewport), touch and all, for the journeys on a phone.
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(chromium, live_server):
+    context = chromium.new_context(
+        base_url=live_server.url,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
+    page = context.new_page()
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
+    yield page
+    context.close()

@@ -9,29 +9,9 @@ from PIL import Image
 
 from services.models import Activity
 from tests.factories import ServiceStationFactory
-from tests.helpers import BROWSER_TIMEOUT_MS
 from tests.portal.test_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def phone(chromium, live_server):
-    context = chromium.new_context(
-        base_url=live_server.url,
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-    )
-    page = context.new_page()
-    page.set_default_timeout(BROWSER_TIMEOUT_MS)
-    yield page
-    context.close()
 
 
 def photo_bytes() -> bytes:

@@ -5,7 +5,6 @@ import pytest
 
 from tests.factories import DemandFactory, MemberUnitFactory, ServiceStationFactory
 from tests.portal.test_browser import sign_in
-from tests.services.test_journey_browser import phone  # noqa: F401  (the 390×844 page fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
