@@ -60,6 +60,22 @@ def test_the_api_reads_and_changes_ones_own_preferences():
     assert APIClient().get(url).status_code == 401
 
 
+def test_the_preferences_api_answers_options_and_takes_null_for_no_change():
+    """Found by the schema fuzzing: OPTIONS was a 500 (no object for PUT's metadata), and
+    `"preferences": null` a 400 with a code the schema did not list."""
+    user = UserFactory(phone="13912345678")
+    api = APIClient()
+    api.force_authenticate(user)
+    url = "/api/v1/notice-preferences/"
+    options = api.options(url)
+    assert options.status_code == 200 and "PUT" in options.json()["actions"]
+    before = api.get(url).json()["preferences"]
+    unchanged = api.put(url, {"preferences": None, "wecom_userid": "wangwei"}, format="json")
+    assert unchanged.status_code == 200, unchanged.content
+    assert unchanged.json()["preferences"] == before
+    assert unchanged.json()["wecom_userid"] == "wangwei"
+
+
 def test_notice_store_follows_the_users_choice(settings):
     settings.WECOM_CORP_ID, settings.WECOM_AGENT_ID, settings.WECOM_SECRET = "ww", "1", "s"
     quiet, chosen = SecretaryFactory(wecom_userid="a"), UserFactory(wecom_userid="b")

@@ -135,6 +135,8 @@ class TestState:
             client.get(METRICS)
 
     def test_no_queue_gauge_for_a_broker_that_is_not_redis(self, client, monkeypatch):
+        # Celery's conf prefers the CELERY_BROKER_URL variable (set in CI's Redis phase).
+        monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
         monkeypatch.setattr(app.conf, "broker_url", "filesystem://")
         assert "portal_celery_queue_length" not in scrape(client)
 
@@ -155,6 +157,7 @@ class TestState:
             direct = redis.Redis.from_url(url)
             wait_until(lambda: _pings(direct), timeout=10, what="redis-server")
             direct.lpush(app.conf.task_default_queue, "one", "two", "three")
+            monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
             monkeypatch.setattr(app.conf, "broker_url", url)
             samples = scrape(client)["portal_celery_queue_length"]
             assert value(samples, "portal_celery_queue_length", queue="celery") == 3

@@ -56,7 +56,10 @@ def _act(page, action, **fields):
             form.locator(f"[name={name}][value='{value}']").check()
         else:
             field.fill(value)
-    page.get_by_test_id(f"submit-{action}").click()
+    # Wait for the answer's page: the next step must not act on the page it leaves, whose cards
+    # may still be there for a moment (a race that failed on CI's loaded cores).
+    with page.expect_navigation():
+        page.get_by_test_id(f"submit-{action}").click()
 
 
 def _link_in(message) -> str:

@@ -32,7 +32,7 @@ class NoticePreferencesSerializer(serializers.Serializer):
     )
     wecom_userid = serializers.CharField(required=False, allow_blank=True, max_length=64)
     preferences = ChannelsByKindSerializer(
-        required=False, help_text="Channels per kind of notice (sms, wecom)."
+        required=False, allow_null=True, help_text="Channels per kind of notice (sms, wecom)."
     )
 
 
@@ -47,6 +47,10 @@ def _answer(user) -> dict:
 class NoticePreferencesView(generics.GenericAPIView):
     serializer_class = NoticePreferencesSerializer
     permission_classes = [IsAuthenticated]
+
+    def get_object(self):
+        """The signed-in user's own preferences (what OPTIONS asks about for PUT)."""
+        return self.request.user
 
     @extend_schema(responses=NoticePreferencesSerializer)
     def get(self, request):
@@ -65,7 +69,7 @@ class NoticePreferencesView(generics.GenericAPIView):
                 # A set in the request: kept in the order of CHOOSABLE.
                 preferences={
                     kind: [c for c in CHOOSABLE if c in chosen]
-                    for kind, chosen in data.get("preferences", {}).items()
+                    for kind, chosen in (data.get("preferences") or {}).items()
                 },
                 phone=data.get("phone"),
                 wecom_userid=data.get("wecom_userid"),
