@@ -125,37 +125,28 @@ def _street_quarters() -> Iterable[dict]:
             {"activities": 0, "participants": 0, "demands_raised": 0, "demands_resolved": 0},
         )
 
-    held = (
-        Activity.objects.filter(region_id__in=streets)
-        .annotate(y=ExtractYear("held_on"), m=ExtractMonth("held_on"))
-        .values("region_id", "y", "m")
-        .annotate(n=Count("id"), people=Sum("participant_count"))
-    )
-    for row in held:
+    local = timezone.get_current_timezone()
+
+    def monthly(queryset, field: str, *, tz=None, **sums):
+        """The rows of `queryset` counted per region and month of `field`."""
+        return (
+            queryset.filter(region_id__in=streets)
+            .annotate(y=ExtractYear(field, tzinfo=tz), m=ExtractMonth(field, tzinfo=tz))
+            .values("region_id", "y", "m")
+            .annotate(n=Count("id"), **sums)
+        )
+
+    for row in monthly(Activity.objects, "held_on", people=Sum("participant_count")):
         c = cell(row["region_id"], row["y"], row["m"])
         c["activities"] += row["n"]
         c["participants"] += row["people"] or 0
-    local = timezone.get_current_timezone()
-    raised = (
-        Demand.objects.filter(region_id__in=streets)
-        .annotate(
-            y=ExtractYear("created_at", tzinfo=local), m=ExtractMonth("created_at", tzinfo=local)
-        )
-        .values("region_id", "y", "m")
-        .annotate(n=Count("id"))
+    demands = (
+        ("demands_raised", Demand.objects.all(), "created_at"),
+        ("demands_resolved", Demand.objects.filter(status__in=RESOLVED), "resolved_at"),
     )
-    for row in raised:
-        cell(row["region_id"], row["y"], row["m"])["demands_raised"] += row["n"]
-    resolved = (
-        Demand.objects.filter(region_id__in=streets, status__in=RESOLVED, resolved_at__isnull=False)
-        .annotate(
-            y=ExtractYear("resolved_at", tzinfo=local), m=ExtractMonth("resolved_at", tzinfo=local)
-        )
-        .values("region_id", "y", "m")
-        .annotate(n=Count("id"))
-    )
-    for row in resolved:
-        cell(row["region_id"], row["y"], row["m"])["demands_resolved"] += row["n"]
+    for name, queryset, field in demands:
+        for row in monthly(queryset.filter(**{f"{field}__isnull": False}), field, tz=local):
+            cell(row["region_id"], row["y"], row["m"])[name] += row["n"]
     for (region_id, year, quarter), counts in sorted(
         figures.items(), key=lambda item: (streets[item[0][0]].code, item[0][1], item[0][2])
     ):
