@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseNotFound
 from django.views.decorators.cache import never_cache
@@ -37,6 +37,7 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from portal.core.middleware import counting_queries
 from portal.core.ratelimit import client_ip
 
 logger = logging.getLogger(__name__)
@@ -83,21 +84,14 @@ class MetricsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        queries = 0
-
-        def count(execute, sql, params, many, context):
-            nonlocal queries
-            queries += 1
-            return execute(sql, params, many, context)
-
         started = time.perf_counter()
-        with connection.execute_wrapper(count):
+        with counting_queries() as queries:
             response = self.get_response(request)
         elapsed = time.perf_counter() - started
         view = view_label(request)
         method = request.method if request.method in METHODS else "other"
         REQUEST_SECONDS.labels(view, method, f"{response.status_code // 100}xx").observe(elapsed)
-        REQUEST_QUERIES.labels(view).observe(queries)
+        REQUEST_QUERIES.labels(view).observe(queries.count)
         return response
 
 
