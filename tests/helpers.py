@@ -5,10 +5,12 @@ Import these instead of writing a local copy; a new reader that two test modules
 
 import functools
 import socket
+import threading
 import time
 import urllib.request
 
 import requests
+from django.db import connections
 from rest_framework.test import APIClient
 
 from tests.auth import api_key_for
@@ -112,3 +114,30 @@ def answers(url: str) -> bool:
             return True
     except OSError:  # refused, timed out, or an error status (HTTPError is an OSError)
         return False
+
+
+# --- concurrency --------------------------------------------------------------------------------
+
+
+def at_once(*calls, timeout: float = 30) -> list:
+    """Run each callable in a thread of its own, all released together by a barrier, each thread
+    closing its database connections after; the results in the order of `calls`, an exception
+    standing in for the result of a call that raised it (the failures races look for)."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index: int, call) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[index] = call()
+        except Exception as exc:  # noqa: BLE001 — anything raised is what the caller checks
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results

@@ -6,13 +6,13 @@ test_meetings.py cover the same rule one request after the other.
 """
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from alliances.actions import meetings as actions
 from tests.factories import InvitationFactory, MeetingFactory
+from tests.helpers import at_once
 
 from .conftest import START
 
@@ -25,9 +25,6 @@ def test_two_check_ins_of_one_guest_at_once_record_it_once(time_machine):
     meeting = MeetingFactory(start_at=START, end_at=START + datetime.timedelta(hours=2))
     guest = InvitationFactory(meeting=meeting, unit=None, guest_email="guest@example.org")
     time_machine.move_to(START, tick=False)
-    barrier = threading.Barrier(2)
-    outcomes: list[object] = []
-    lock = threading.Lock()
     ways = [
         lambda: actions.meeting_guest_check_in(
             token=meeting.checkin_token, email="GUEST@example.org", ip="192.0.2.1"
@@ -35,22 +32,7 @@ def test_two_check_ins_of_one_guest_at_once_record_it_once(time_machine):
         lambda: actions.invitation_link_check_in(token=actions.invitation_checkin_token(guest)),
     ]
 
-    def check_in(way) -> None:
-        try:
-            barrier.wait(timeout=10)
-            result = way()
-        except Exception as exc:  # noqa: BLE001 — anything raised is the failure looked for
-            result = exc
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=check_in, args=[way]) for way in ways]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = at_once(*ways)
 
     assert all(not isinstance(outcome, Exception) for outcome in outcomes), outcomes
     guest.refresh_from_db()

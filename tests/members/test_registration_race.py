@@ -5,15 +5,14 @@ against PostgreSQL (the CI's second run); the constraint itself is tested on eve
 test_registration.py.
 """
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.utils.translation import gettext
 
 from members.actions.registrations import registration_submit
 from members.models import Registration
+from tests.helpers import at_once
 from tests.members.test_registration import action_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,31 +21,20 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_registrations_of_one_code_one_wins_one_gets_the_message(region):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL; the CI's second run uses it")
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
-    def register(ip: str, email: str) -> None:
-        try:
-            barrier.wait(timeout=10)
-            registration_submit(data=action_data(region, contact_email=email), ip=ip)
-            result = "created"
-        except ValidationError as exc:
-            result = exc.message_dict["credit_code"][0]
-        except Exception as exc:  # noqa: BLE001 — anything else is the failure this test looks for
-            result = f"unexpected {type(exc).__name__}: {exc}"
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(result)
+    def register(ip: str, email: str):
+        return lambda: registration_submit(data=action_data(region, contact_email=email), ip=ip)
 
-    threads = [
-        threading.Thread(target=register, args=(f"10.0.0.{n}", f"p{n}@example.org")) for n in (1, 2)
+    def outcome(result) -> str:
+        if isinstance(result, ValidationError):
+            return result.message_dict["credit_code"][0]
+        if isinstance(result, Exception):  # anything else is the failure this test looks for
+            return f"unexpected {type(result).__name__}: {result}"
+        return "created"
+
+    outcomes = [
+        outcome(r) for r in at_once(*(register(f"10.0.0.{n}", f"p{n}@example.org") for n in (1, 2)))
     ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
 
     assert sorted(outcomes) == sorted(
         ["created", gettext("A registration with this credit code is already under review.")]

@@ -3,11 +3,10 @@ once, by whichever runner claims it first."""
 
 import datetime
 import io
-import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from portal.core.mail import send_after_commit
@@ -15,7 +14,7 @@ from portal.core.outbox import MAIL_BATCH, mail_send, retry_delay
 from portal.notifications.models import OutgoingMail
 from portal.notifications.tasks import send_pending_mail
 from tests.factories import StaffFactory
-from tests.helpers import free_port
+from tests.helpers import at_once, free_port
 from tests.members.test_registration import make_registration
 
 T0 = datetime.datetime(2026, 11, 26, 2, 0, tzinfo=datetime.UTC)
@@ -216,23 +215,7 @@ def test_two_runners_at_once_send_each_mail_exactly_once(smtp_server):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL; the CI's second run uses it")
     due_mail(5)
-    barrier = threading.Barrier(2)
-    outcomes: list[object] = []
-
-    def run() -> None:
-        try:
-            barrier.wait(timeout=10)
-            outcomes.append(mail_send())
-        except Exception as exc:  # noqa: BLE001 — anything raised is the failure looked for
-            outcomes.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = at_once(mail_send, mail_send)
 
     assert all(not isinstance(outcome, Exception) for outcome in outcomes), outcomes
     assert sum(outcome.sent for outcome in outcomes) == 5

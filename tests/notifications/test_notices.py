@@ -6,19 +6,18 @@ import datetime
 import hashlib
 import hmac
 import json
-import threading
 import zoneinfo
 from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 
 from portal.notifications.models import NoticeDelivery
 from portal.notifications.notices import notice_store, notices_send, quiet_hours_end
 from portal.notifications.tasks import send_pending_notices
 from tests.factories import AllianceFactory, SecretaryFactory, UserFactory
-from tests.helpers import free_port
+from tests.helpers import at_once, free_port
 from tests.providers import start_provider
 
 pytestmark = pytest.mark.django_db
@@ -403,23 +402,7 @@ def test_two_sweeps_at_once_send_each_notice_exactly_once(settings, provider):
     aliyun(settings, server.url)
     for _ in range(6):
         sms_row()
-    barrier = threading.Barrier(2)
-    outcomes: list[object] = []
-
-    def run() -> None:
-        try:
-            barrier.wait(timeout=10)
-            outcomes.append(notices_send())
-        except Exception as exc:  # noqa: BLE001 — anything raised is the failure looked for
-            outcomes.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = at_once(notices_send, notices_send)
     assert all(not isinstance(o, Exception) for o in outcomes), outcomes
     assert sum(o.sent for o in outcomes) == 6
     assert len(server.requests) == 6
